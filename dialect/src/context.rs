@@ -1,0 +1,77 @@
+//! The MLIR context of the project: StableHLO, CHLO, func and the rest of IREE's dialects registered,
+//! the upstream transform passes registered by name, and every diagnostic captured for reporting.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Once;
+
+use melior::Context;
+use melior::diagnostic::DiagnosticHandlerId;
+use melior::dialect::DialectRegistry;
+
+use crate::diagnostics::Diagnostic;
+
+static REGISTER_PASSES: Once = Once::new();
+
+/// An MLIR context that records the diagnostics MLIR emits instead of printing them.
+pub struct ScalifyContext {
+    context: Context,
+    captured: Rc<RefCell<Vec<Diagnostic>>>,
+    handler: DiagnosticHandlerId,
+}
+
+impl ScalifyContext {
+    /// A single-threaded context (the pass pipeline runs function by function; threads buy nothing on
+    /// the modules this project sees and make diagnostics arrive out of order).
+    pub fn new() -> Self {
+        scalify_mlir_link::ensure_initialized();
+        REGISTER_PASSES.call_once(|| unsafe { mlir_sys::mlirRegisterTransformsPasses() });
+        let registry = DialectRegistry::new();
+        scalify_mlir_link::register_dialects(registry.to_raw());
+        let context = Context::new_with_registry(&registry, false);
+        for dialect in ["func", "stablehlo", "chlo"] {
+            context.get_or_load_dialect(dialect);
+        }
+        let captured = Rc::new(RefCell::new(Vec::new()));
+        let sink = Rc::clone(&captured);
+        let handler = context.attach_diagnostic_handler(move |diagnostic| {
+            sink.borrow_mut().push(Diagnostic::from_mlir(&diagnostic));
+            true // handled: MLIR must not print it to stderr as well
+        });
+        Self { context, captured, handler }
+    }
+
+    pub fn mlir(&self) -> &Context {
+        &self.context
+    }
+
+    /// Every diagnostic emitted since the last call, oldest first.
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.captured.borrow_mut())
+    }
+
+    /// Whether an operation name (e.g. `stablehlo.add`) is known to this context.
+    pub fn is_registered_operation(&self, name: &str) -> bool {
+        self.context.is_registered_operation(name)
+    }
+}
+
+impl Default for ScalifyContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for ScalifyContext {
+    fn drop(&mut self) {
+        self.context.detach_diagnostic_handler(self.handler);
+    }
+}
+
+/// The linked MLIR library, as it reports itself.
+pub fn library_version() -> String {
+    let (major, minor) = scalify_mlir_link::api_version();
+    let revision = scalify_mlir_link::revision();
+    let revision = if revision.is_empty() { "unknown revision".to_string() } else { revision };
+    format!("libIREECompiler.so (IREE compiler API {major}.{minor}, revision {revision})")
+}

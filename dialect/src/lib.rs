@@ -1,0 +1,11 @@
+//! The only crate that touches raw MLIR: the context (IREE initialised once), diagnostics, module I/O,
+//! element and tensor types, typed views of StableHLO attributes, and a small op builder.
+
+pub mod context;
+pub mod diagnostics;
+pub mod io;
+
+pub use context::{ScalifyContext, library_version};
+pub use diagnostics::{Diagnostic, MlirError, Severity, SourceLocation};
+pub use io::{Emit, PrintOptions};
+pub use melior;

@@ -1,0 +1,48 @@
+//! Glue to the native MLIR library: libIREECompiler.so from `iree-base-compiler==3.10.0`.
+//!
+//! The library implements the upstream MLIR C API (bound by `mlir-sys`) plus IREE's own entry points,
+//! declared here. Two of them matter to this project: the process-wide initialisation, which must run
+//! once before any dialect registry is filled, and the registration of StableHLO, CHLO, func and the
+//! other dialects IREE bundles.
+
+use std::ffi::{CStr, c_char};
+use std::sync::Once;
+
+use mlir_sys::MlirDialectRegistry;
+
+unsafe extern "C" {
+    fn ireeCompilerGlobalInitialize();
+    fn ireeCompilerRegisterDialects(registry: MlirDialectRegistry);
+    fn ireeCompilerGetRevision() -> *const c_char;
+    fn ireeCompilerGetAPIVersion() -> i32;
+}
+
+static GLOBAL_INIT: Once = Once::new();
+
+/// Runs IREE's process-wide initialisation exactly once, whichever thread or context gets here first.
+/// Registering dialects before it aborts the process, so every entry point below calls this first.
+pub fn ensure_initialized() {
+    GLOBAL_INIT.call_once(|| unsafe { ireeCompilerGlobalInitialize() });
+}
+
+/// Adds every dialect the library bundles (stablehlo, chlo, vhlo, func, arith, tensor, ...) to `registry`.
+pub fn register_dialects(registry: MlirDialectRegistry) {
+    ensure_initialized();
+    unsafe { ireeCompilerRegisterDialects(registry) }
+}
+
+/// The library's source revision as it reports it (empty when the build did not record one).
+pub fn revision() -> String {
+    ensure_initialized();
+    let raw = unsafe { ireeCompilerGetRevision() };
+    if raw.is_null() {
+        return String::new();
+    }
+    unsafe { CStr::from_ptr(raw) }.to_string_lossy().into_owned()
+}
+
+/// IREE compiler API version, as (major, minor).
+pub fn api_version() -> (u16, u16) {
+    let packed = unsafe { ireeCompilerGetAPIVersion() } as u32;
+    ((packed >> 16) as u16, (packed & 0xffff) as u16)
+}
