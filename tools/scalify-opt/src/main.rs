@@ -1,0 +1,189 @@
+//! `scalify-opt`: mlir-opt conventions over the scalify pipeline. Argument parsing and I/O only.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use scalify_dialect::melior::ir::Module;
+use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io};
+use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum EmitFormat {
+    Pretty,
+    Generic,
+    Bytecode,
+}
+
+/// Parse, transform, verify and print StableHLO modules (mlir-opt conventions).
+#[derive(Debug, Parser)]
+#[command(name = "scalify-opt", disable_version_flag = true)]
+struct Cli {
+    /// Input file: pretty or generic MLIR text, or MLIR bytecode; `-` reads stdin.
+    #[arg(default_value = "-")]
+    input: String,
+    /// Output file; `-` writes stdout. Written atomically: nothing appears on failure.
+    #[arg(short = 'o', long = "output", default_value = "-")]
+    output: String,
+    /// Output form.
+    #[arg(long, value_enum, default_value = "pretty")]
+    emit: EmitFormat,
+    /// A textual pass pipeline, e.g. 'builtin.module(inline,canonicalize,cse)'.
+    #[arg(long = "pass-pipeline", value_name = "PIPELINE")]
+    pass_pipeline: Option<String>,
+    /// Print the module to stderr after every pass.
+    #[arg(long = "mlir-print-ir-after-all")]
+    print_ir_after_all: bool,
+    /// Print the module to stderr before every pass.
+    #[arg(long = "mlir-print-ir-before-all")]
+    print_ir_before_all: bool,
+    /// Print locations in the output.
+    #[arg(long = "mlir-print-debuginfo")]
+    print_debuginfo: bool,
+    /// Verify the module after each pass (the input and output are always verified).
+    #[arg(long = "verify-each", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
+    verify_each: bool,
+    /// Print the version of scalify-opt and of the linked MLIR library.
+    #[arg(long)]
+    version: bool,
+}
+
+/// The command line: the fixed options above plus one flag per pass in `PASS_FLAGS`.
+fn command() -> Command {
+    PASS_FLAGS.iter().fold(Cli::command(), |command, (flag, _, summary)| {
+        command.arg(Arg::new(*flag).long(*flag).help(*summary).action(ArgAction::SetTrue).help_heading("Passes"))
+    })
+}
+
+/// Per-pass flags in the order they were given, as mlir-opt runs them.
+fn pipeline_from_flags(matches: &ArgMatches) -> Pipeline {
+    let mut chosen: Vec<(usize, &str)> = PASS_FLAGS
+        .iter()
+        .filter(|(flag, _, _)| matches.get_flag(flag))
+        .map(|(flag, element, _)| (matches.index_of(flag).unwrap_or(0), *element))
+        .collect();
+    chosen.sort_by_key(|(index, _)| *index);
+    let mut pipeline = Pipeline::new();
+    for (_, element) in chosen {
+        pipeline.push(element);
+    }
+    pipeline
+}
+
+/// What went wrong, already in mlir-opt's words.
+struct Failure(String);
+
+impl Failure {
+    fn mlir(error: MlirError, source_name: &str) -> Self {
+        Self(error.render(source_name))
+    }
+}
+
+fn read_input<'c>(context: &'c ScalifyContext, input: &str) -> Result<(Module<'c>, String), Failure> {
+    if input == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure(format!("<stdin>: error: could not read standard input: {e}\n")))?;
+        let module = io::parse_bytes(context, &bytes).map_err(|e| Failure::mlir(e, "<stdin>"))?;
+        return Ok((module, "<stdin>".to_string()));
+    }
+    let path = Path::new(input);
+    // Check what MLIR's file parser would only report as a bare failure.
+    match std::fs::metadata(path) {
+        Err(e) => return Err(Failure(format!("{input}: error: could not open input file: {e}\n"))),
+        Ok(meta) if meta.is_dir() => return Err(Failure(format!("{input}: error: could not open input file: it is a directory\n"))),
+        Ok(_) => {}
+    }
+    std::fs::File::open(path).map_err(|e| Failure(format!("{input}: error: could not open input file: {e}\n")))?;
+    let module = io::parse_file(context, path).map_err(|e| Failure::mlir(e, input))?;
+    Ok((module, input.to_string()))
+}
+
+/// Writes `bytes` to `output` so that a reader never sees a partial file: a temporary file beside the
+/// target, renamed over it once complete.
+fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
+    if output == "-" {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|_| stdout.flush())
+            .map_err(|e| Failure(format!("<stdout>: error: could not write output: {e}\n")));
+    }
+    let target = PathBuf::from(output);
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| Failure(format!("{output}: error: could not write output file: {e}\n"));
+    let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(&target).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
+    let flag_pipeline = pipeline_from_flags(matches);
+    if cli.pass_pipeline.is_some() && !flag_pipeline.is_empty() {
+        return Err(Failure(
+            "scalify-opt: error: '--pass-pipeline' cannot be combined with individual pass flags\n".to_string(),
+        ));
+    }
+    let context = ScalifyContext::new();
+    // Like mlir-opt, reject a bad pipeline before reading any input.
+    let pipeline = match &cli.pass_pipeline {
+        Some(text) => Pipeline::parse(&context, text).map_err(|e| Failure::mlir(e, "scalify-opt"))?,
+        None => {
+            flag_pipeline.check(&context).map_err(|e| Failure::mlir(e, "scalify-opt"))?;
+            flag_pipeline
+        }
+    };
+    let (mut module, source_name) = read_input(&context, &cli.input)?;
+    io::verify(&context, &module).map_err(|e| Failure::mlir(e, &source_name))?;
+    let options = RunOptions {
+        print_ir_after_all: cli.print_ir_after_all,
+        print_ir_before_all: cli.print_ir_before_all,
+        skip_verify_each: !cli.verify_each,
+    };
+    pipeline.run(&context, &mut module, options).map_err(|e| Failure::mlir(e, &source_name))?;
+    io::verify(&context, &module).map_err(|e| Failure::mlir(e, &source_name))?;
+    let emit = match cli.emit {
+        EmitFormat::Pretty => Emit::Pretty,
+        EmitFormat::Generic => Emit::Generic,
+        EmitFormat::Bytecode => Emit::Bytecode,
+    };
+    let bytes = io::print(&module, PrintOptions { emit, debug_info: cli.print_debuginfo })
+        .map_err(|e| Failure::mlir(e, &source_name))?;
+    write_output(&cli.output, &bytes)
+}
+
+fn main() -> ExitCode {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::FAILURE;
+        }
+    };
+    if cli.version {
+        println!("scalify-opt {}", env!("CARGO_PKG_VERSION"));
+        println!("MLIR: {}", scalify_dialect::library_version());
+        return ExitCode::SUCCESS;
+    }
+    match run(&cli, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprint!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
