@@ -24,7 +24,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A position in a source file; the file is empty for buffers parsed without a name (stdin).
+/// A position in a source file; the file is empty or `-` for buffers parsed from memory (stdin).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceLocation {
     pub file: String,
@@ -106,7 +106,8 @@ impl Diagnostic {
         use std::fmt::Write;
         match &self.location {
             Some(loc) => {
-                let file = if loc.file.is_empty() { source_name } else { &loc.file };
+                // Buffers parsed from memory are named "" or "-" by MLIR: show the caller's name.
+                let file = if loc.file.is_empty() || loc.file == "-" { source_name } else { &loc.file };
                 let _ = write!(out, "{file}:{}:{}: ", loc.line, loc.column);
             }
             None => {
