@@ -1,11 +1,17 @@
 //! The only crate that touches raw MLIR: the context (IREE initialised once), diagnostics, module I/O,
 //! element and tensor types, typed views of StableHLO attributes, and a small op builder.
 
+pub mod attrs;
+pub mod builder;
 pub mod context;
 pub mod diagnostics;
 pub mod io;
+pub mod types;
 
+pub use attrs::{AttributeError, ConvDimensions, DotDimensions};
+pub use builder::{InsertPoint, OpBuilder};
 pub use context::{ScalifyContext, library_version};
 pub use diagnostics::{Diagnostic, MlirError, Severity, SourceLocation};
 pub use io::{Emit, PrintOptions};
 pub use melior;
+pub use types::ElementType;

@@ -54,7 +54,13 @@ impl Pipeline {
                     Vec::new(),
                 )
             })?;
-        let pipeline = Self { elements: if inner.trim().is_empty() { Vec::new() } else { vec![inner.to_string()] } };
+        let pipeline = Self {
+            elements: if inner.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![inner.to_string()]
+            },
+        };
         pipeline.check(context)?;
         Ok(pipeline)
     }
@@ -82,13 +88,18 @@ impl Pipeline {
     fn pass_manager<'c>(&self, context: &'c ScalifyContext) -> Result<PassManager<'c>, MlirError> {
         let manager = PassManager::new(context.mlir());
         let text = self.to_text();
-        melior::utility::parse_pass_pipeline(manager.as_operation_pass_manager(), &text).map_err(|error| {
-            let message = match error {
-                melior::Error::ParsePassPipeline(message) => message.trim_end().to_string(),
-                other => other.to_string(),
-            };
-            MlirError::new(format!("invalid pass pipeline '{text}': {message}"), Vec::new())
-        })?;
+        melior::utility::parse_pass_pipeline(manager.as_operation_pass_manager(), &text).map_err(
+            |error| {
+                let message = match error {
+                    melior::Error::ParsePassPipeline(message) => message.trim_end().to_string(),
+                    other => other.to_string(),
+                };
+                MlirError::new(
+                    format!("invalid pass pipeline '{text}': {message}"),
+                    Vec::new(),
+                )
+            },
+        )?;
         Ok(manager)
     }
 
@@ -97,7 +108,12 @@ impl Pipeline {
         self.pass_manager(context).map(drop)
     }
 
-    pub fn run(&self, context: &ScalifyContext, module: &mut Module, options: RunOptions) -> Result<(), MlirError> {
+    pub fn run(
+        &self,
+        context: &ScalifyContext,
+        module: &mut Module,
+        options: RunOptions,
+    ) -> Result<(), MlirError> {
         if self.is_empty() {
             return Ok(());
         }
@@ -115,8 +131,11 @@ impl Pipeline {
             });
         }
         context.take_diagnostics();
-        manager
-            .run(module)
-            .map_err(|_| MlirError::new(format!("pass pipeline '{}' failed", self.to_text()), context.take_diagnostics()))
+        manager.run(module).map_err(|_| {
+            MlirError::new(
+                format!("pass pipeline '{}' failed", self.to_text()),
+                context.take_diagnostics(),
+            )
+        })
     }
 }

@@ -4,7 +4,9 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{
+    Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum,
+};
 use scalify_dialect::melior::ir::Module;
 use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io};
 use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions};
@@ -51,9 +53,17 @@ struct Cli {
 
 /// The command line: the fixed options above plus one flag per pass in `PASS_FLAGS`.
 fn command() -> Command {
-    PASS_FLAGS.iter().fold(Cli::command(), |command, (flag, _, summary)| {
-        command.arg(Arg::new(*flag).long(*flag).help(*summary).action(ArgAction::SetTrue).help_heading("Passes"))
-    })
+    PASS_FLAGS
+        .iter()
+        .fold(Cli::command(), |command, (flag, _, summary)| {
+            command.arg(
+                Arg::new(*flag)
+                    .long(*flag)
+                    .help(*summary)
+                    .action(ArgAction::SetTrue)
+                    .help_heading("Passes"),
+            )
+        })
 }
 
 /// Per-pass flags in the order they were given, as mlir-opt runs them.
@@ -80,23 +90,37 @@ impl Failure {
     }
 }
 
-fn read_input<'c>(context: &'c ScalifyContext, input: &str) -> Result<(Module<'c>, String), Failure> {
+fn read_input<'c>(
+    context: &'c ScalifyContext,
+    input: &str,
+) -> Result<(Module<'c>, String), Failure> {
     if input == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure(format!("<stdin>: error: could not read standard input: {e}\n")))?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+            Failure(format!(
+                "<stdin>: error: could not read standard input: {e}\n"
+            ))
+        })?;
         let module = io::parse_bytes(context, &bytes).map_err(|e| Failure::mlir(e, "<stdin>"))?;
         return Ok((module, "<stdin>".to_string()));
     }
     let path = Path::new(input);
     // Check what MLIR's file parser would only report as a bare failure.
     match std::fs::metadata(path) {
-        Err(e) => return Err(Failure(format!("{input}: error: could not open input file: {e}\n"))),
-        Ok(meta) if meta.is_dir() => return Err(Failure(format!("{input}: error: could not open input file: it is a directory\n"))),
+        Err(e) => {
+            return Err(Failure(format!(
+                "{input}: error: could not open input file: {e}\n"
+            )));
+        }
+        Ok(meta) if meta.is_dir() => {
+            return Err(Failure(format!(
+                "{input}: error: could not open input file: it is a directory\n"
+            )));
+        }
         Ok(_) => {}
     }
-    std::fs::File::open(path).map_err(|e| Failure(format!("{input}: error: could not open input file: {e}\n")))?;
+    std::fs::File::open(path)
+        .map_err(|e| Failure(format!("{input}: error: could not open input file: {e}\n")))?;
     let module = io::parse_file(context, path).map_err(|e| Failure::mlir(e, input))?;
     Ok((module, input.to_string()))
 }
@@ -116,7 +140,11 @@ fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |e: std::io::Error| Failure(format!("{output}: error: could not write output file: {e}\n"));
+    let fail = |e: std::io::Error| {
+        Failure(format!(
+            "{output}: error: could not write output file: {e}\n"
+        ))
+    };
     let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
@@ -128,15 +156,20 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
     let flag_pipeline = pipeline_from_flags(matches);
     if cli.pass_pipeline.is_some() && !flag_pipeline.is_empty() {
         return Err(Failure(
-            "scalify-opt: error: '--pass-pipeline' cannot be combined with individual pass flags\n".to_string(),
+            "scalify-opt: error: '--pass-pipeline' cannot be combined with individual pass flags\n"
+                .to_string(),
         ));
     }
     let context = ScalifyContext::new();
     // Like mlir-opt, reject a bad pipeline before reading any input.
     let pipeline = match &cli.pass_pipeline {
-        Some(text) => Pipeline::parse(&context, text).map_err(|e| Failure::mlir(e, "scalify-opt"))?,
+        Some(text) => {
+            Pipeline::parse(&context, text).map_err(|e| Failure::mlir(e, "scalify-opt"))?
+        }
         None => {
-            flag_pipeline.check(&context).map_err(|e| Failure::mlir(e, "scalify-opt"))?;
+            flag_pipeline
+                .check(&context)
+                .map_err(|e| Failure::mlir(e, "scalify-opt"))?;
             flag_pipeline
         }
     };
@@ -147,15 +180,23 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
         print_ir_before_all: cli.print_ir_before_all,
         skip_verify_each: !cli.verify_each,
     };
-    pipeline.run(&context, &mut module, options).map_err(|e| Failure::mlir(e, &source_name))?;
+    pipeline
+        .run(&context, &mut module, options)
+        .map_err(|e| Failure::mlir(e, &source_name))?;
     io::verify(&context, &module).map_err(|e| Failure::mlir(e, &source_name))?;
     let emit = match cli.emit {
         EmitFormat::Pretty => Emit::Pretty,
         EmitFormat::Generic => Emit::Generic,
         EmitFormat::Bytecode => Emit::Bytecode,
     };
-    let bytes = io::print(&module, PrintOptions { emit, debug_info: cli.print_debuginfo })
-        .map_err(|e| Failure::mlir(e, &source_name))?;
+    let bytes = io::print(
+        &module,
+        PrintOptions {
+            emit,
+            debug_info: cli.print_debuginfo,
+        },
+    )
+    .map_err(|e| Failure::mlir(e, &source_name))?;
     write_output(&cli.output, &bytes)
 }
 
@@ -164,7 +205,11 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {

@@ -1,0 +1,135 @@
+//! A small builder of StableHLO ops, inserted at one point of a block with one location. Result types
+//! are always given, never inferred: `convert` and `dot_general` have no type inference in MLIR.
+
+use melior::Context;
+use melior::ir::attribute::{DenseElementsAttribute, DenseI64ArrayAttribute, FloatAttribute};
+use melior::ir::block::BlockLike;
+use melior::ir::operation::{OperationBuilder, OperationLike};
+use melior::ir::{Attribute, BlockRef, Identifier, Location, OperationRef, Type, Value, ValueLike};
+
+use crate::types::{ElementType, element_type_of, scalar_f32_type, with_element};
+
+/// Where new ops go: before an existing op, or at the end of a block.
+#[derive(Clone, Copy)]
+pub enum InsertPoint<'c, 'a> {
+    Before(OperationRef<'c, 'a>),
+    End(BlockRef<'c, 'a>),
+}
+
+pub struct OpBuilder<'c, 'a> {
+    context: &'c Context,
+    point: InsertPoint<'c, 'a>,
+    location: Location<'c>,
+}
+
+impl<'c, 'a> OpBuilder<'c, 'a> {
+    pub fn new(context: &'c Context, point: InsertPoint<'c, 'a>, location: Location<'c>) -> Self {
+        Self {
+            context,
+            point,
+            location,
+        }
+    }
+
+    pub fn context(&self) -> &'c Context {
+        self.context
+    }
+
+    pub fn location(&self) -> Location<'c> {
+        self.location
+    }
+
+    pub fn set_location(&mut self, location: Location<'c>) {
+        self.location = location;
+    }
+
+    /// Builds and inserts `name(operands) {attributes} : result_types`.
+    pub fn op(
+        &self,
+        name: &str,
+        operands: &[Value<'c, '_>],
+        result_types: &[Type<'c>],
+        attributes: &[(&str, Attribute<'c>)],
+    ) -> OperationRef<'c, 'a> {
+        let attributes: Vec<(Identifier<'c>, Attribute<'c>)> = attributes
+            .iter()
+            .map(|(key, value)| (Identifier::new(self.context, key), *value))
+            .collect();
+        let operation = OperationBuilder::new(name, self.location)
+            .add_operands(operands)
+            .add_results(result_types)
+            .add_attributes(&attributes)
+            .build()
+            .unwrap_or_else(|error| panic!("building {name}: {error}"));
+        match self.point {
+            InsertPoint::Before(anchor) => {
+                let block = anchor.block().expect("insertion anchor is inside a block");
+                block.insert_operation_before(anchor, operation)
+            }
+            InsertPoint::End(block) => block.append_operation(operation),
+        }
+    }
+
+    /// `op` with one result, returned as a value.
+    pub fn value(
+        &self,
+        name: &str,
+        operands: &[Value<'c, '_>],
+        result_type: Type<'c>,
+        attributes: &[(&str, Attribute<'c>)],
+    ) -> Value<'c, 'a> {
+        self.op(name, operands, &[result_type], attributes)
+            .result(0)
+            .expect("one result")
+            .into()
+    }
+
+    pub fn constant(&self, value: Attribute<'c>, ty: Type<'c>) -> Value<'c, 'a> {
+        self.value("stablehlo.constant", &[], ty, &[("value", value)])
+    }
+
+    /// A float tensor (or scalar tensor) of type `ty` filled with `value`.
+    pub fn splat(&self, ty: Type<'c>, value: f64) -> Value<'c, 'a> {
+        let element = FloatAttribute::new(self.context, element_type_of(ty), value).into();
+        let dense = DenseElementsAttribute::splat(ty, element);
+        self.constant(dense.into(), ty)
+    }
+
+    /// `tensor<f32>` constant: how static scales appear in the output.
+    pub fn scalar_f32(&self, value: f32) -> Value<'c, 'a> {
+        self.splat(scalar_f32_type(self.context), value as f64)
+    }
+
+    /// Elementwise op whose result has the type of its first operand (add, multiply, maximum, ...).
+    pub fn elementwise(&self, name: &str, operands: &[Value<'c, '_>]) -> Value<'c, 'a> {
+        self.value(name, operands, operands[0].r#type(), &[])
+    }
+
+    pub fn convert(&self, value: Value<'c, '_>, element: ElementType) -> Value<'c, 'a> {
+        let ty = with_element(value.r#type(), element.to_mlir(self.context))
+            .expect("convert of a ranked tensor");
+        self.value("stablehlo.convert", &[value], ty, &[])
+    }
+
+    /// `broadcast_in_dim` of a rank-0 tensor to `ty`'s shape (keeping the scalar's element type).
+    pub fn broadcast_scalar(&self, scalar: Value<'c, '_>, ty: Type<'c>) -> Value<'c, 'a> {
+        let target = with_element(ty, element_type_of(scalar.r#type()))
+            .expect("broadcast to a ranked tensor");
+        let dims = DenseI64ArrayAttribute::new(self.context, &[]);
+        self.value(
+            "stablehlo.broadcast_in_dim",
+            &[scalar],
+            target,
+            &[("broadcast_dimensions", dims.into())],
+        )
+    }
+
+    pub fn clamp(
+        &self,
+        low: Value<'c, '_>,
+        value: Value<'c, '_>,
+        high: Value<'c, '_>,
+    ) -> Value<'c, 'a> {
+        self.value("stablehlo.clamp", &[low, value, high], value.r#type(), &[])
+    }
+}
