@@ -1,0 +1,472 @@
+//! A safe layer over the PJRT C API: plugin, client, executables and buffers. Every PJRT object is
+//! owned by exactly one Rust value and destroyed in its `Drop`.
+
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::array::HostArray;
+use crate::dtype::DType;
+use crate::sys;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PjrtError {
+    #[error("cannot load PJRT plugin {path}: {reason}")]
+    Load { path: String, reason: String },
+    #[error("{call} failed: {message}")]
+    Call { call: &'static str, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Zeroed PJRT argument struct with its `struct_size` set, as every PJRT call expects.
+macro_rules! pjrt_args {
+    ($ty:ident { $($field:ident : $value:expr),* $(,)? }) => {{
+        let mut args: sys::$ty = unsafe { std::mem::zeroed() };
+        args.struct_size = std::mem::size_of::<sys::$ty>();
+        $(args.$field = $value;)*
+        args
+    }};
+}
+
+/// A loaded plugin: the shared library and its function table.
+pub struct Plugin {
+    api: *const sys::PJRT_Api,
+    path: PathBuf,
+    // Kept last so the function table outlives every use; never unloaded before the process ends,
+    // since plugins register global state (as XLA's do) that does not survive dlclose.
+    _library: libloading::Library,
+}
+
+// The PJRT C API is thread-safe for clients, executables and buffers.
+unsafe impl Send for Plugin {}
+unsafe impl Sync for Plugin {}
+
+impl Plugin {
+    pub fn load(path: &Path) -> Result<Arc<Self>, PjrtError> {
+        let fail = |reason: String| PjrtError::Load {
+            path: path.display().to_string(),
+            reason,
+        };
+        if !path.is_file() {
+            return Err(fail("no such file".to_string()));
+        }
+        let library = unsafe { libloading::Library::new(path) }.map_err(|e| fail(e.to_string()))?;
+        let get_api: libloading::Symbol<unsafe extern "C" fn() -> *const sys::PJRT_Api> =
+            unsafe { library.get(b"GetPjrtApi\0") }.map_err(|e| fail(e.to_string()))?;
+        let api = unsafe { get_api() };
+        if api.is_null() {
+            return Err(fail("GetPjrtApi returned null".to_string()));
+        }
+        let plugin = Self {
+            api,
+            path: path.to_path_buf(),
+            _library: library,
+        };
+        let mut args = pjrt_args!(PJRT_Plugin_Initialize_Args {});
+        plugin.call(
+            "PJRT_Plugin_Initialize",
+            plugin.api().PJRT_Plugin_Initialize,
+            &mut args,
+        )?;
+        Ok(Arc::new(plugin))
+    }
+
+    fn api(&self) -> &sys::PJRT_Api {
+        unsafe { &*self.api }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// PJRT C API version the plugin implements, as (major, minor).
+    pub fn api_version(&self) -> (i32, i32) {
+        let v = &self.api().pjrt_api_version;
+        (v.major_version, v.minor_version)
+    }
+
+    /// Calls one entry of the function table, turning a returned `PJRT_Error` into a Rust error.
+    fn call<A>(
+        &self,
+        name: &'static str,
+        function: Option<unsafe extern "C" fn(*mut A) -> *mut sys::PJRT_Error>,
+        args: &mut A,
+    ) -> Result<(), PjrtError> {
+        let function = function.ok_or_else(|| {
+            PjrtError::Usage(format!(
+                "{name} is not implemented by {}",
+                self.path.display()
+            ))
+        })?;
+        let error = unsafe { function(args) };
+        self.check(name, error)
+    }
+
+    fn check(&self, call: &'static str, error: *mut sys::PJRT_Error) -> Result<(), PjrtError> {
+        if error.is_null() {
+            return Ok(());
+        }
+        let mut message = pjrt_args!(PJRT_Error_Message_Args { error: error });
+        let text = match self.api().PJRT_Error_Message {
+            Some(f) => unsafe {
+                f(&mut message);
+                let bytes =
+                    std::slice::from_raw_parts(message.message as *const u8, message.message_size);
+                String::from_utf8_lossy(bytes).into_owned()
+            },
+            None => "unknown error".to_string(),
+        };
+        let mut destroy = pjrt_args!(PJRT_Error_Destroy_Args { error: error });
+        if let Some(f) = self.api().PJRT_Error_Destroy {
+            unsafe { f(&mut destroy) };
+        }
+        Err(PjrtError::Call {
+            call,
+            message: text,
+        })
+    }
+
+    /// Waits for an event, then destroys it.
+    fn await_event(
+        &self,
+        call: &'static str,
+        event: *mut sys::PJRT_Event,
+    ) -> Result<(), PjrtError> {
+        if event.is_null() {
+            return Ok(());
+        }
+        let mut wait = pjrt_args!(PJRT_Event_Await_Args { event: event });
+        let result = self.call(call, self.api().PJRT_Event_Await, &mut wait);
+        let mut destroy = pjrt_args!(PJRT_Event_Destroy_Args { event: event });
+        let destroyed = self.call(
+            "PJRT_Event_Destroy",
+            self.api().PJRT_Event_Destroy,
+            &mut destroy,
+        );
+        result.and(destroyed)
+    }
+}
+
+struct ClientInner {
+    plugin: Arc<Plugin>,
+    raw: *mut sys::PJRT_Client,
+    device: *mut sys::PJRT_Device,
+}
+
+unsafe impl Send for ClientInner {}
+unsafe impl Sync for ClientInner {}
+
+impl Drop for ClientInner {
+    fn drop(&mut self) {
+        let mut args = pjrt_args!(PJRT_Client_Destroy_Args { client: self.raw });
+        let _ = self.plugin.call(
+            "PJRT_Client_Destroy",
+            self.plugin.api().PJRT_Client_Destroy,
+            &mut args,
+        );
+    }
+}
+
+/// A PJRT client bound to its first addressable device.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+/// Serialized `xla.CompileOptionsProto`: executable_build_options (field 3) with device_ordinal
+/// (1) = -1, num_replicas (4) = 1, num_partitions (5) = 1. One device, no SPMD.
+const COMPILE_OPTIONS: &[u8] = &[
+    0x1a, 0x0f, // field 3, 15 bytes
+    0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, // device_ordinal = -1
+    0x20, 0x01, // num_replicas = 1
+    0x28, 0x01, // num_partitions = 1
+];
+
+impl Client {
+    pub fn new(plugin: Arc<Plugin>) -> Result<Self, PjrtError> {
+        let mut create = pjrt_args!(PJRT_Client_Create_Args {});
+        plugin.call(
+            "PJRT_Client_Create",
+            plugin.api().PJRT_Client_Create,
+            &mut create,
+        )?;
+        let raw = create.client;
+        let mut devices = pjrt_args!(PJRT_Client_AddressableDevices_Args { client: raw });
+        let listed = plugin.call(
+            "PJRT_Client_AddressableDevices",
+            plugin.api().PJRT_Client_AddressableDevices,
+            &mut devices,
+        );
+        // From here on the client is owned, so an early return destroys it.
+        let mut inner = ClientInner {
+            plugin,
+            raw,
+            device: std::ptr::null_mut(),
+        };
+        listed?;
+        if devices.num_addressable_devices == 0 {
+            return Err(PjrtError::Usage(
+                "the PJRT client has no addressable device".to_string(),
+            ));
+        }
+        inner.device = unsafe { *devices.addressable_devices };
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn plugin(&self) -> &Arc<Plugin> {
+        &self.inner.plugin
+    }
+
+    /// The platform name (`cpu`, `cuda`, ...).
+    pub fn platform(&self) -> Result<String, PjrtError> {
+        let plugin = &self.inner.plugin;
+        let mut args = pjrt_args!(PJRT_Client_PlatformName_Args {
+            client: self.inner.raw
+        });
+        plugin.call(
+            "PJRT_Client_PlatformName",
+            plugin.api().PJRT_Client_PlatformName,
+            &mut args,
+        )?;
+        let bytes = unsafe {
+            std::slice::from_raw_parts(args.platform_name as *const u8, args.platform_name_size)
+        };
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// Compiles a StableHLO module given as MLIR text or bytecode.
+    pub fn compile(&self, module: &[u8]) -> Result<Executable, PjrtError> {
+        let plugin = &self.inner.plugin;
+        let format = b"mlir";
+        let program = pjrt_args!(PJRT_Program {
+            code: module.as_ptr() as *mut i8,
+            code_size: module.len(),
+            format: format.as_ptr() as *const i8,
+            format_size: format.len(),
+        });
+        let mut args = pjrt_args!(PJRT_Client_Compile_Args {
+            client: self.inner.raw,
+            program: &program,
+            compile_options: COMPILE_OPTIONS.as_ptr() as *const i8,
+            compile_options_size: COMPILE_OPTIONS.len(),
+        });
+        plugin.call(
+            "PJRT_Client_Compile",
+            plugin.api().PJRT_Client_Compile,
+            &mut args,
+        )?;
+        let mut executable = Executable {
+            client: self.clone(),
+            raw: args.executable,
+            num_outputs: 0,
+        };
+        executable.num_outputs = executable.query_num_outputs()?;
+        Ok(executable)
+    }
+
+    /// Copies a host array to the device.
+    pub fn to_device(&self, array: &HostArray) -> Result<Buffer, PjrtError> {
+        let plugin = &self.inner.plugin;
+        let dims = array.shape();
+        let mut args = pjrt_args!(PJRT_Client_BufferFromHostBuffer_Args {
+            client: self.inner.raw,
+            data: array.bytes().as_ptr() as *const c_void,
+            type_: array.dtype().to_pjrt(),
+            dims: dims.as_ptr(),
+            num_dims: dims.len(),
+            host_buffer_semantics: sys::PJRT_HostBufferSemantics_kImmutableUntilTransferCompletes,
+            device: self.inner.device,
+        });
+        plugin.call(
+            "PJRT_Client_BufferFromHostBuffer",
+            plugin.api().PJRT_Client_BufferFromHostBuffer,
+            &mut args,
+        )?;
+        let buffer = Buffer {
+            client: self.clone(),
+            raw: args.buffer,
+        };
+        // The host bytes must stay alive until the copy is done.
+        plugin.await_event(
+            "PJRT_Event_Await (host-to-device)",
+            args.done_with_host_buffer,
+        )?;
+        Ok(buffer)
+    }
+}
+
+/// A compiled program, loaded on the client's device.
+pub struct Executable {
+    client: Client,
+    raw: *mut sys::PJRT_LoadedExecutable,
+    num_outputs: usize,
+}
+
+impl Executable {
+    fn query_num_outputs(&self) -> Result<usize, PjrtError> {
+        let plugin = &self.client.inner.plugin;
+        let mut get = pjrt_args!(PJRT_LoadedExecutable_GetExecutable_Args {
+            loaded_executable: self.raw
+        });
+        plugin.call(
+            "PJRT_LoadedExecutable_GetExecutable",
+            plugin.api().PJRT_LoadedExecutable_GetExecutable,
+            &mut get,
+        )?;
+        let mut count = pjrt_args!(PJRT_Executable_NumOutputs_Args {
+            executable: get.executable
+        });
+        let counted = plugin.call(
+            "PJRT_Executable_NumOutputs",
+            plugin.api().PJRT_Executable_NumOutputs,
+            &mut count,
+        );
+        let mut destroy = pjrt_args!(PJRT_Executable_Destroy_Args {
+            executable: get.executable
+        });
+        plugin.call(
+            "PJRT_Executable_Destroy",
+            plugin.api().PJRT_Executable_Destroy,
+            &mut destroy,
+        )?;
+        counted?;
+        Ok(count.num_outputs)
+    }
+
+    pub fn num_outputs(&self) -> usize {
+        self.num_outputs
+    }
+
+    /// Runs on device buffers; waits until the device is done.
+    pub fn execute(&self, arguments: &[&Buffer]) -> Result<Vec<Buffer>, PjrtError> {
+        let plugin = &self.client.inner.plugin;
+        let argument_list: Vec<*mut sys::PJRT_Buffer> = arguments.iter().map(|b| b.raw).collect();
+        let argument_lists = [argument_list.as_ptr()];
+        let mut outputs: Vec<*mut sys::PJRT_Buffer> = vec![std::ptr::null_mut(); self.num_outputs];
+        let output_lists = [outputs.as_mut_ptr()];
+        let mut done: *mut sys::PJRT_Event = std::ptr::null_mut();
+        let mut options = pjrt_args!(PJRT_ExecuteOptions {});
+        let mut args = pjrt_args!(PJRT_LoadedExecutable_Execute_Args {
+            executable: self.raw,
+            options: &mut options,
+            argument_lists: argument_lists.as_ptr() as *const *const *mut sys::PJRT_Buffer,
+            num_devices: 1,
+            num_args: argument_list.len(),
+            output_lists: output_lists.as_ptr(),
+            device_complete_events: &mut done,
+        });
+        plugin.call(
+            "PJRT_LoadedExecutable_Execute",
+            plugin.api().PJRT_LoadedExecutable_Execute,
+            &mut args,
+        )?;
+        let buffers: Vec<Buffer> = outputs
+            .into_iter()
+            .filter(|raw| !raw.is_null())
+            .map(|raw| Buffer {
+                client: self.client.clone(),
+                raw,
+            })
+            .collect();
+        plugin.await_event("PJRT_Event_Await (execute)", done)?;
+        Ok(buffers)
+    }
+
+    /// Copies `inputs` to the device, runs, and copies every output back.
+    pub fn run(&self, inputs: &[HostArray]) -> Result<Vec<HostArray>, PjrtError> {
+        let buffers = inputs
+            .iter()
+            .map(|a| self.client.to_device(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let arguments: Vec<&Buffer> = buffers.iter().collect();
+        self.execute(&arguments)?
+            .iter()
+            .map(Buffer::to_host)
+            .collect()
+    }
+}
+
+impl Drop for Executable {
+    fn drop(&mut self) {
+        let plugin = &self.client.inner.plugin;
+        let mut args = pjrt_args!(PJRT_LoadedExecutable_Destroy_Args {
+            executable: self.raw
+        });
+        let _ = plugin.call(
+            "PJRT_LoadedExecutable_Destroy",
+            plugin.api().PJRT_LoadedExecutable_Destroy,
+            &mut args,
+        );
+    }
+}
+
+/// An array on the device.
+pub struct Buffer {
+    client: Client,
+    raw: *mut sys::PJRT_Buffer,
+}
+
+impl Buffer {
+    pub fn dtype(&self) -> Result<DType, PjrtError> {
+        let plugin = &self.client.inner.plugin;
+        let mut args = pjrt_args!(PJRT_Buffer_ElementType_Args { buffer: self.raw });
+        plugin.call(
+            "PJRT_Buffer_ElementType",
+            plugin.api().PJRT_Buffer_ElementType,
+            &mut args,
+        )?;
+        DType::from_pjrt(args.type_).ok_or_else(|| {
+            PjrtError::Usage(format!("unsupported PJRT element type {}", args.type_))
+        })
+    }
+
+    pub fn shape(&self) -> Result<Vec<i64>, PjrtError> {
+        let plugin = &self.client.inner.plugin;
+        let mut args = pjrt_args!(PJRT_Buffer_Dimensions_Args { buffer: self.raw });
+        plugin.call(
+            "PJRT_Buffer_Dimensions",
+            plugin.api().PJRT_Buffer_Dimensions,
+            &mut args,
+        )?;
+        if args.num_dims == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(unsafe { std::slice::from_raw_parts(args.dims, args.num_dims) }.to_vec())
+    }
+
+    /// Copies the buffer to a new host array (row-major).
+    pub fn to_host(&self) -> Result<HostArray, PjrtError> {
+        let plugin = &self.client.inner.plugin;
+        let dtype = self.dtype()?;
+        let shape = self.shape()?;
+        let size = shape.iter().product::<i64>() as usize * dtype.size();
+        let mut bytes = vec![0u8; size];
+        let mut args = pjrt_args!(PJRT_Buffer_ToHostBuffer_Args {
+            src: self.raw,
+            dst: bytes.as_mut_ptr() as *mut c_void,
+            dst_size: size,
+        });
+        plugin.call(
+            "PJRT_Buffer_ToHostBuffer",
+            plugin.api().PJRT_Buffer_ToHostBuffer,
+            &mut args,
+        )?;
+        plugin.await_event("PJRT_Event_Await (device-to-host)", args.event)?;
+        HostArray::new(dtype, shape, bytes).map_err(|e| PjrtError::Usage(e.to_string()))
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        let plugin = &self.client.inner.plugin;
+        let mut args = pjrt_args!(PJRT_Buffer_Destroy_Args { buffer: self.raw });
+        let _ = plugin.call(
+            "PJRT_Buffer_Destroy",
+            plugin.api().PJRT_Buffer_Destroy,
+            &mut args,
+        );
+    }
+}
