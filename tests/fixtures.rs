@@ -44,7 +44,8 @@ fn every_fixture_round_trips_pretty_generic_bytecode() {
             bytecode.starts_with(b"ML\xefR"),
             "{name}: bytecode magic expected"
         );
-        let from_bytecode = reparse(&context, &bytecode);
+        let bytecode_context = ScalifyContext::new();
+        let from_bytecode = reparse(&bytecode_context, &bytecode);
         assert_eq!(
             String::from_utf8_lossy(&print(&from_bytecode, Emit::Pretty, true)),
             String::from_utf8_lossy(&pretty),
