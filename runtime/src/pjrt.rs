@@ -262,6 +262,7 @@ impl Client {
             client: self.clone(),
             raw: args.executable,
             num_outputs: 0,
+            input_specs: None,
         };
         executable.num_outputs = executable.query_num_outputs()?;
         Ok(executable)
@@ -298,11 +299,31 @@ impl Client {
     }
 }
 
+/// The type of one argument: what `run` checks inputs against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorSpec {
+    pub dtype: DType,
+    pub shape: Vec<i64>,
+}
+
+impl std::fmt::Display for TensorSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "tensor<")?;
+        for d in &self.shape {
+            write!(f, "{d}x")?;
+        }
+        write!(f, "{}>", self.dtype)
+    }
+}
+
 /// A compiled program, loaded on the client's device.
 pub struct Executable {
     client: Client,
     raw: *mut sys::PJRT_LoadedExecutable,
     num_outputs: usize,
+    /// PJRT's C API cannot tell parameter types, and XLA's CPU client reinterprets a buffer of the
+    /// right size and the wrong type; when the caller knows the signature, `run` checks it.
+    input_specs: Option<Vec<TensorSpec>>,
 }
 
 impl Executable {
@@ -338,6 +359,37 @@ impl Executable {
 
     pub fn num_outputs(&self) -> usize {
         self.num_outputs
+    }
+
+    /// Declares the argument types (from the module's signature) so `run` rejects mismatched inputs.
+    pub fn with_input_specs(mut self, specs: Vec<TensorSpec>) -> Self {
+        self.input_specs = Some(specs);
+        self
+    }
+
+    fn check_inputs(&self, inputs: &[HostArray]) -> Result<(), PjrtError> {
+        let Some(specs) = &self.input_specs else {
+            return Ok(());
+        };
+        if specs.len() != inputs.len() {
+            return Err(PjrtError::Usage(format!(
+                "the module takes {} inputs, {} given",
+                specs.len(),
+                inputs.len()
+            )));
+        }
+        for (i, (spec, input)) in specs.iter().zip(inputs).enumerate() {
+            let given = TensorSpec {
+                dtype: input.dtype(),
+                shape: input.shape().to_vec(),
+            };
+            if *spec != given {
+                return Err(PjrtError::Usage(format!(
+                    "input {i}: the module expects {spec}, got {given}"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Runs on device buffers; waits until the device is done.
@@ -377,6 +429,7 @@ impl Executable {
 
     /// Copies `inputs` to the device, runs, and copies every output back.
     pub fn run(&self, inputs: &[HostArray]) -> Result<Vec<HostArray>, PjrtError> {
+        self.check_inputs(inputs)?;
         let buffers = inputs
             .iter()
             .map(|a| self.client.to_device(a))

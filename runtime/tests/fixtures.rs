@@ -2,16 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use scalify_runtime::plugins::{PluginChoice, locate};
-use scalify_runtime::{Client, HostArray, Plugin, Tolerance, compare, npy};
+use scalify_runtime::{HostArray, Tolerance, compare, npy};
+
+mod common;
+use common::cpu_client;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
-
-pub fn cpu_client() -> Client {
-    let plugin = Plugin::load(&locate(&PluginChoice::Cpu).unwrap()).unwrap();
-    Client::new(plugin).unwrap()
 }
 
 /// `in_*.npy` or `out_*.npy` of a fixture, in order.
