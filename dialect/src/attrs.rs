@@ -110,6 +110,23 @@ fn integer_fields(body: &str) -> Option<BTreeMap<String, Vec<i64>>> {
     Some(fields)
 }
 
+/// The integer fields of a structured StableHLO attribute such as `#stablehlo.gather<...>` or
+/// `#stablehlo.scatter<...>`, by name.
+pub fn structured_fields<'c: 'o, 'o>(
+    op: &impl OperationLike<'c, 'o>,
+    name: &str,
+    prefix: &'static str,
+) -> Result<BTreeMap<String, Vec<i64>>, AttributeError> {
+    let attr = attribute(op, name)?;
+    let printed = attr.to_string();
+    printed
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('<'))
+        .and_then(|body| body.strip_suffix('>'))
+        .and_then(integer_fields)
+        .ok_or_else(|| unexpected(op, name, prefix, attr))
+}
+
 /// The dimension numbers of `stablehlo.dot_general`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DotDimensions {

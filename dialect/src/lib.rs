@@ -6,7 +6,9 @@ pub mod builder;
 pub mod context;
 pub mod diagnostics;
 pub mod io;
+pub mod signature;
 pub mod types;
+pub mod values;
 
 pub use attrs::{AttributeError, ConvDimensions, DotDimensions};
 pub use builder::{InsertPoint, OpBuilder};

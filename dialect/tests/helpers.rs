@@ -174,3 +174,21 @@ fn builder_ops_verify_inside_a_function() {
     );
     assert!(text.contains("dense<1.250000e-01> : tensor<f32>"), "{text}");
 }
+
+#[test]
+fn signature_finds_token_arguments_and_their_vocabulary_bound() {
+    let context = ScalifyContext::new();
+    let path = std::path::Path::new(FIXTURES).join("gpt_train_step.mlir");
+    let module = io::parse_file(&context, &path).unwrap();
+    let signature = scalify_dialect::signature::signature(&module).unwrap();
+    assert_eq!(signature.function, "main");
+    let integers: Vec<_> = signature.arguments.iter().filter(|a| a.ty.element == "i32").collect();
+    // The AdamW step counter (a scalar, not an index) and the input and target tokens.
+    assert_eq!(integers.len(), 3, "{integers:?}");
+    let tokens: Vec<_> = integers.iter().filter(|a| a.ty.shape == [8, 32]).collect();
+    assert_eq!(tokens.len(), 2);
+    // x indexes the embedding table (65 rows); y indexes the 65 log-probabilities.
+    assert!(tokens.iter().all(|a| a.index_bound == Some(65)), "{tokens:?}");
+    assert_eq!(integers.iter().find(|a| a.ty.shape.is_empty()).unwrap().index_bound, None);
+    assert_eq!(signature.results.len(), signature.arguments.len() - 2 + 1, "new params and state, loss; no tokens");
+}
