@@ -182,13 +182,31 @@ fn signature_finds_token_arguments_and_their_vocabulary_bound() {
     let module = io::parse_file(&context, &path).unwrap();
     let signature = scalify_dialect::signature::signature(&module).unwrap();
     assert_eq!(signature.function, "main");
-    let integers: Vec<_> = signature.arguments.iter().filter(|a| a.ty.element == "i32").collect();
+    let integers: Vec<_> = signature
+        .arguments
+        .iter()
+        .filter(|a| a.ty.element == "i32")
+        .collect();
     // The AdamW step counter (a scalar, not an index) and the input and target tokens.
     assert_eq!(integers.len(), 3, "{integers:?}");
     let tokens: Vec<_> = integers.iter().filter(|a| a.ty.shape == [8, 32]).collect();
     assert_eq!(tokens.len(), 2);
     // x indexes the embedding table (65 rows); y indexes the 65 log-probabilities.
-    assert!(tokens.iter().all(|a| a.index_bound == Some(65)), "{tokens:?}");
-    assert_eq!(integers.iter().find(|a| a.ty.shape.is_empty()).unwrap().index_bound, None);
-    assert_eq!(signature.results.len(), signature.arguments.len() - 2 + 1, "new params and state, loss; no tokens");
+    assert!(
+        tokens.iter().all(|a| a.index_bound == Some(65)),
+        "{tokens:?}"
+    );
+    assert_eq!(
+        integers
+            .iter()
+            .find(|a| a.ty.shape.is_empty())
+            .unwrap()
+            .index_bound,
+        None
+    );
+    assert_eq!(
+        signature.results.len(),
+        signature.arguments.len() - 2 + 1,
+        "new params and state, loss; no tokens"
+    );
 }

@@ -2,11 +2,13 @@
 //! scalify pass produced. Independent of MLIR: a module rewritten on one machine runs on another.
 
 pub mod array;
+pub mod bench;
 pub mod compare;
 pub mod dtype;
 pub mod npy;
 mod pjrt;
 pub mod plugins;
+pub mod random;
 mod sys;
 
 pub use array::{ArrayError, HostArray};

@@ -33,9 +33,9 @@ macro_rules! pjrt_args {
 pub struct Plugin {
     api: *const sys::PJRT_Api,
     path: PathBuf,
-    // Kept last so the function table outlives every use; never unloaded before the process ends,
-    // since plugins register global state (as XLA's do) that does not survive dlclose.
-    _library: libloading::Library,
+    /// Never unloaded: XLA's plugins register process-wide state (thread pools, registries) that
+    /// crashes the process at exit once the library is gone, so a plugin lives as long as the process.
+    _library: std::mem::ManuallyDrop<libloading::Library>,
 }
 
 // The PJRT C API is thread-safe for clients, executables and buffers.
@@ -61,7 +61,7 @@ impl Plugin {
         let plugin = Self {
             api,
             path: path.to_path_buf(),
-            _library: library,
+            _library: std::mem::ManuallyDrop::new(library),
         };
         let mut args = pjrt_args!(PJRT_Plugin_Initialize_Args {});
         plugin.call(
@@ -359,6 +359,10 @@ impl Executable {
 
     pub fn num_outputs(&self) -> usize {
         self.num_outputs
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Declares the argument types (from the module's signature) so `run` rejects mismatched inputs.

@@ -1,0 +1,58 @@
+//! Timing executions: compile once, warm up, then time executions on device-resident inputs.
+
+use std::time::{Duration, Instant};
+
+use crate::array::HostArray;
+use crate::pjrt::{Buffer, Executable, PjrtError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timings {
+    pub runs: usize,
+    pub median: Duration,
+    pub min: Duration,
+}
+
+impl Timings {
+    pub fn from_samples(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let runs = samples.len();
+        let median = if runs == 0 {
+            Duration::ZERO
+        } else if runs % 2 == 1 {
+            samples[runs / 2]
+        } else {
+            (samples[runs / 2 - 1] + samples[runs / 2]) / 2
+        };
+        Self {
+            runs,
+            median,
+            min: samples.first().copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// Times `runs` executions after `warmup` untimed ones; inputs stay on the device, outputs are
+/// dropped (freed) after each run, and each timing covers the whole execution until it completes.
+pub fn time_executions(
+    executable: &Executable,
+    inputs: &[HostArray],
+    warmup: usize,
+    runs: usize,
+) -> Result<Timings, PjrtError> {
+    let buffers: Vec<Buffer> = inputs
+        .iter()
+        .map(|a| executable.client().to_device(a))
+        .collect::<Result<_, _>>()?;
+    let arguments: Vec<&Buffer> = buffers.iter().collect();
+    for _ in 0..warmup {
+        executable.execute(&arguments)?;
+    }
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let outputs = executable.execute(&arguments)?;
+        samples.push(start.elapsed());
+        drop(outputs);
+    }
+    Ok(Timings::from_samples(samples))
+}

@@ -1,0 +1,360 @@
+//! `scalify-run`: run a StableHLO module's entry point through PJRT, on given or random inputs;
+//! compare it with another module on the same inputs; time it. Argument parsing and I/O only.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use scalify_dialect::signature::{Signature, signature};
+use scalify_dialect::{ScalifyContext, io};
+use scalify_runtime::bench::{Timings, time_executions};
+use scalify_runtime::plugins::{PluginChoice, locate};
+use scalify_runtime::random::RandomInputs;
+use scalify_runtime::{
+    Client, Comparison, DType, Executable, HostArray, Plugin, TensorSpec, Tolerance, compare, npy,
+};
+use serde_json::{Value as Json, json};
+
+/// Run a StableHLO module through XLA (PJRT), optionally against a second module.
+#[derive(Debug, Parser)]
+#[command(name = "scalify-run", version)]
+struct Cli {
+    /// The module (MLIR text or bytecode); its `main` (or only public function) is run.
+    module: PathBuf,
+    /// One .npy file per argument, in order. bfloat16/float8 void records are read as the argument's type.
+    #[arg(long, num_args = 1.., value_name = "NPY")]
+    inputs: Vec<PathBuf>,
+    /// Random inputs: floats ~ N(0, 1); integers used as indices uniform over their valid range,
+    /// other integers uniform over [0, 8); pred a fair coin.
+    #[arg(long, conflicts_with = "inputs")]
+    random_inputs: bool,
+    /// Seed of --random-inputs.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// PJRT plugin: cpu, cuda, or a path to a plugin .so.
+    #[arg(long, default_value = "cpu")]
+    plugin: String,
+    /// Write outputs as DIR/out_000.npy, out_001.npy, ... in result order.
+    #[arg(long, value_name = "DIR")]
+    save_outputs: Option<PathBuf>,
+    /// Write the inputs used as DIR/in_000.npy, ... (to replay random inputs elsewhere).
+    #[arg(long, value_name = "DIR")]
+    save_inputs: Option<PathBuf>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Run OTHER on the same inputs and compare outputs: max abs, max rel, relative L2, NaN/Inf counts.
+    #[arg(long, value_name = "OTHER")]
+    compare: Option<PathBuf>,
+    /// Relative tolerance of --compare: |a - b| <= atol + rtol * |b| element-wise, b from OTHER.
+    #[arg(long, default_value_t = 1e-4)]
+    rtol: f64,
+    /// Absolute tolerance of --compare.
+    #[arg(long, default_value_t = 1e-5)]
+    atol: f64,
+    /// Time N executions after 2 warm-up runs (inputs on the device): median and min, plus compile time.
+    #[arg(long, value_name = "N")]
+    bench: Option<usize>,
+}
+
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Failure(error.to_string())
+    }
+}
+
+/// A module ready to run: its signature (read with MLIR) and the executable (compiled by PJRT).
+struct Loaded {
+    signature: Signature,
+    specs: Vec<TensorSpec>,
+    executable: Executable,
+    compile_seconds: f64,
+}
+
+fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure(format!("{name}: error: could not open input file: {e}")))?;
+    let context = ScalifyContext::new();
+    let module = io::parse_bytes(&context, &bytes)
+        .map_err(|e| Failure(e.render(&name).trim_end().to_string()))?;
+    let signature = signature(&module).ok_or_else(|| {
+        Failure(format!(
+            "{name}: error: no @main and no single public function"
+        ))
+    })?;
+    let specs = signature
+        .arguments
+        .iter()
+        .enumerate()
+        .map(|(i, argument)| {
+            let dtype = DType::from_mlir_name(&argument.ty.element).ok_or_else(|| {
+                Failure(format!(
+                    "{name}: error: argument {i} has element type {}, which cannot be fed",
+                    argument.ty.element
+                ))
+            })?;
+            Ok(TensorSpec {
+                dtype,
+                shape: argument.ty.shape.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let start = Instant::now();
+    let executable = client
+        .compile(&bytes)
+        .map_err(|e| Failure(format!("{name}: error: {e}")))?;
+    let compile_seconds = start.elapsed().as_secs_f64();
+    Ok(Loaded {
+        signature,
+        executable: executable.with_input_specs(specs.clone()),
+        specs,
+        compile_seconds,
+    })
+}
+
+fn inputs(cli: &Cli, loaded: &Loaded) -> Result<Vec<HostArray>, Failure> {
+    if cli.random_inputs {
+        let mut random = RandomInputs::new(cli.seed);
+        return Ok(loaded
+            .specs
+            .iter()
+            .zip(&loaded.signature.arguments)
+            .map(|(spec, argument)| random.array(spec, argument.index_bound))
+            .collect());
+    }
+    if cli.inputs.len() != loaded.specs.len() {
+        return Err(Failure(format!(
+            "error: {} takes {} arguments; give as many --inputs, or --random-inputs",
+            cli.module.display(),
+            loaded.specs.len()
+        )));
+    }
+    cli.inputs
+        .iter()
+        .zip(&loaded.specs)
+        .map(|(path, spec)| Ok(npy::read(path, Some(spec.dtype))?))
+        .collect()
+}
+
+/// `DIR/<prefix>_000.npy`, ... in order.
+fn save_arrays(dir: &Path, prefix: &str, arrays: &[HostArray]) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: error: {e}", dir.display())))?;
+    for (i, array) in arrays.iter().enumerate() {
+        npy::write(&dir.join(format!("{prefix}_{i:03}.npy")), array)?;
+    }
+    Ok(())
+}
+
+fn summary(array: &HostArray) -> Json {
+    let values = array.to_f64();
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let mean = if finite.is_empty() {
+        f64::NAN
+    } else {
+        finite.iter().sum::<f64>() / finite.len() as f64
+    };
+    json!({
+        "dtype": array.dtype().mlir_name(),
+        "shape": array.shape(),
+        "min": finite.iter().copied().fold(f64::INFINITY, f64::min),
+        "max": finite.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        "mean": mean,
+        "nan": values.iter().filter(|v| v.is_nan()).count(),
+        "inf": values.iter().filter(|v| v.is_infinite()).count(),
+    })
+}
+
+fn comparison_json(index: usize, c: &Comparison) -> Json {
+    json!({
+        "output": index,
+        "max_abs_error": c.max_abs_error,
+        "max_rel_error": c.max_rel_error,
+        "rel_l2_error": c.rel_l2_error,
+        "nan": [c.nan_actual, c.nan_expected],
+        "inf": [c.inf_actual, c.inf_expected],
+        "mismatches": c.mismatches,
+        "within_tolerance": c.within(),
+    })
+}
+
+fn timings_json(t: &Timings) -> Json {
+    json!({"runs": t.runs, "median_ms": t.median.as_secs_f64() * 1e3, "min_ms": t.min.as_secs_f64() * 1e3})
+}
+
+fn run(cli: &Cli) -> Result<bool, Failure> {
+    let choice: PluginChoice = cli.plugin.parse().unwrap_or(PluginChoice::Cpu);
+    let plugin = Plugin::load(&locate(&choice)?)?;
+    let client = Client::new(plugin)?;
+    let main = load(&client, &cli.module)?;
+    let inputs = inputs(cli, &main)?;
+    if let Some(dir) = &cli.save_inputs {
+        save_arrays(dir, "in", &inputs)?;
+    }
+    let outputs = main
+        .executable
+        .run(&inputs)
+        .map_err(|e| Failure(format!("{}: error: {e}", cli.module.display())))?;
+    if let Some(dir) = &cli.save_outputs {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure(format!("{}: error: {e}", dir.display())))?;
+        for (i, output) in outputs.iter().enumerate() {
+            npy::write(&dir.join(format!("out_{i:03}.npy")), output)?;
+        }
+    }
+    let mut report = json!({
+        "module": cli.module.display().to_string(),
+        "platform": client.platform()?,
+        "compile_seconds": main.compile_seconds,
+        "outputs": outputs.iter().map(summary).collect::<Vec<_>>(),
+    });
+    let mut ok = true;
+    let mut reference = None;
+    if let Some(other_path) = &cli.compare {
+        let other = load(&client, other_path)?;
+        if other.specs != main.specs {
+            return Err(Failure(format!(
+                "error: {} and {} take different arguments",
+                cli.module.display(),
+                other_path.display()
+            )));
+        }
+        let expected = other
+            .executable
+            .run(&inputs)
+            .map_err(|e| Failure(format!("{}: error: {e}", other_path.display())))?;
+        if expected.len() != outputs.len() {
+            return Err(Failure(format!(
+                "error: {} outputs against {}",
+                outputs.len(),
+                expected.len()
+            )));
+        }
+        let tolerance = Tolerance {
+            rtol: cli.rtol,
+            atol: cli.atol,
+        };
+        let mut rows = Vec::new();
+        for (i, (a, b)) in outputs.iter().zip(&expected).enumerate() {
+            let c = compare(a, b, tolerance).map_err(|e| Failure(format!("output {i}: {e}")))?;
+            ok &= c.within();
+            rows.push(comparison_json(i, &c));
+        }
+        report["compare"] = json!({
+            "other": other_path.display().to_string(),
+            "other_compile_seconds": other.compile_seconds,
+            "rtol": cli.rtol, "atol": cli.atol,
+            "outputs": rows,
+            "within_tolerance": ok,
+        });
+        reference = Some(other);
+    }
+    if let Some(runs) = cli.bench {
+        let mine = time_executions(&main.executable, &inputs, 2, runs)?;
+        report["bench"] = timings_json(&mine);
+        if let Some(other) = &reference {
+            let theirs = time_executions(&other.executable, &inputs, 2, runs)?;
+            report["bench_other"] = timings_json(&theirs);
+            report["bench_ratio_median"] =
+                json!(mine.median.as_secs_f64() / theirs.median.as_secs_f64());
+        }
+    }
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_tables(&report);
+    }
+    Ok(ok)
+}
+
+fn print_tables(report: &Json) {
+    println!(
+        "{} on {} (compiled in {:.3} s)",
+        report["module"].as_str().unwrap_or(""),
+        report["platform"].as_str().unwrap_or(""),
+        report["compile_seconds"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "{:>4}  {:<10} {:<16} {:>12} {:>12} {:>12} {:>5} {:>5}",
+        "out", "dtype", "shape", "min", "max", "mean", "nan", "inf"
+    );
+    for (i, o) in report["outputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        println!(
+            "{:>4}  {:<10} {:<16} {:>12.5e} {:>12.5e} {:>12.5e} {:>5} {:>5}",
+            i,
+            o["dtype"].as_str().unwrap_or(""),
+            o["shape"].to_string(),
+            o["min"].as_f64().unwrap_or(f64::NAN),
+            o["max"].as_f64().unwrap_or(f64::NAN),
+            o["mean"].as_f64().unwrap_or(f64::NAN),
+            o["nan"].to_string(),
+            o["inf"].to_string()
+        );
+    }
+    if let Some(c) = report.get("compare") {
+        println!(
+            "\ncompared with {} (rtol {}, atol {})",
+            c["other"].as_str().unwrap_or(""),
+            c["rtol"],
+            c["atol"]
+        );
+        println!(
+            "{:>4}  {:>12} {:>12} {:>12} {:>9} {:>9} {:>10}  ok",
+            "out", "max abs", "max rel", "rel L2", "nan a/b", "inf a/b", "mismatch"
+        );
+        for row in c["outputs"].as_array().into_iter().flatten() {
+            println!(
+                "{:>4}  {:>12.3e} {:>12.3e} {:>12.3e} {:>9} {:>9} {:>10}  {}",
+                row["output"].to_string(),
+                row["max_abs_error"].as_f64().unwrap_or(f64::NAN),
+                row["max_rel_error"].as_f64().unwrap_or(f64::NAN),
+                row["rel_l2_error"].as_f64().unwrap_or(f64::NAN),
+                format!("{}/{}", row["nan"][0], row["nan"][1]),
+                format!("{}/{}", row["inf"][0], row["inf"][1]),
+                row["mismatches"].to_string(),
+                if row["within_tolerance"].as_bool() == Some(true) {
+                    "yes"
+                } else {
+                    "NO"
+                }
+            );
+        }
+        println!("all within tolerance: {}", c["within_tolerance"]);
+    }
+    if let Some(b) = report.get("bench") {
+        println!(
+            "\nexecution: median {:.3} ms, min {:.3} ms over {} runs",
+            b["median_ms"].as_f64().unwrap_or(0.0),
+            b["min_ms"].as_f64().unwrap_or(0.0),
+            b["runs"]
+        );
+        if let Some(o) = report.get("bench_other") {
+            println!(
+                "other:     median {:.3} ms, min {:.3} ms; ratio of medians {:.3}",
+                o["median_ms"].as_f64().unwrap_or(0.0),
+                o["min_ms"].as_f64().unwrap_or(0.0),
+                report["bench_ratio_median"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(Failure(message)) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! scalify-run as a user runs it: fixtures against their exporter's outputs, fresh JAX programs
+//! against jax itself, comparisons that pass and fail, and clear errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scalify_runtime::{HostArray, Tolerance, compare, npy};
+use scalify_tests::{fixture, fixtures_dir};
+
+fn scalify_run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scalify-run"))
+        .args(args)
+        .output()
+        .expect("scalify-run starts")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_clean_failure(output: &Output, expected: &str) {
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "exit code; stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(expected), "expected {expected:?} in: {err}");
+}
+
+fn npys(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn python() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python")
+}
+
+#[test]
+fn fixture_inputs_reproduce_the_saved_outputs() {
+    let data = fixtures_dir().join("data/cnn_train_step");
+    let outputs = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        fixture("cnn_train_step").to_string_lossy().into_owned(),
+        "--inputs".into(),
+    ];
+    args.extend(
+        npys(&data, "in_")
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned()),
+    );
+    args.extend([
+        "--save-outputs".into(),
+        outputs.path().to_string_lossy().into_owned(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = scalify_run(&args);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = npys(&data, "out_");
+    let actual = npys(outputs.path(), "out_");
+    assert_eq!(actual.len(), expected.len());
+    for (a, e) in actual.iter().zip(&expected) {
+        let (a, e) = (npy::read(a, None).unwrap(), npy::read(e, None).unwrap());
+        let c = compare(
+            &a,
+            &e,
+            Tolerance {
+                rtol: 1e-4,
+                atol: 1e-6,
+            },
+        )
+        .unwrap();
+        assert!(c.within() && c.rel_l2_error < 1e-5, "{c:?}");
+    }
+}
+
+/// Programs exported now, by the venv's jax, none of them a fixture: scalify-run executes them on
+/// random inputs, and jax's own jit on the same inputs gives the same outputs.
+#[test]
+fn fresh_jax_programs_match_jax_on_random_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+import sys, pathlib, numpy as np, jax, jax.numpy as jnp
+jax.config.update("jax_platforms", "cpu")
+out = pathlib.Path(sys.argv[1])
+def attention(q, k, v):                      # batched dot_general, softmax
+    s = jnp.einsum("bqd,bkd->bqk", q, k) / 4.0
+    return jnp.einsum("bqk,bkd->bqd", jax.nn.softmax(s, -1), v)
+def loop(x, n):                               # while loop with an integer trip count
+    return jax.lax.fori_loop(0, 3, lambda i, c: jnp.tanh(c @ x) + n, x)
+def embed_step(table, ids, w):                 # gather + grad (scatter-add) through value_and_grad
+    f = lambda t, w: jnp.mean(jnp.square(t[ids] @ w))
+    return jax.value_and_grad(f, argnums=(0, 1))(table, w)
+specs = {
+    "attention": (attention, [((2, 8, 16), "float32")] * 3),
+    "loop": (loop, [((6, 6), "float32"), ((), "float32")]),
+    "embed_step": (embed_step, [((50, 8), "float32"), ((4, 7), "int32"), ((8, 3), "float32")]),
+}
+mode = sys.argv[2]
+for name, (f, args) in specs.items():
+    shapes = [jax.ShapeDtypeStruct(s, d) for s, d in args]
+    if mode == "export":
+        (out / f"{name}.mlir").write_text(jax.jit(f).lower(*shapes).as_text())
+    else:
+        ins = [np.load(out / name / f"in_{i:03d}.npy") for i in range(len(args))]
+        want = jax.tree_util.tree_leaves(jax.jit(f)(*ins))
+        for i, w in enumerate(want):
+            got = np.load(out / name / f"out_{i:03d}.npy")
+            np.testing.assert_allclose(got, np.asarray(w), rtol=1e-5, atol=1e-6, err_msg=f"{name} output {i}")
+        print(name, "ok")
+"#;
+    let run_python = |mode: &str| {
+        let output = Command::new(python())
+            .arg("-c")
+            .arg(script)
+            .arg(dir.path())
+            .arg(mode)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    run_python("export");
+    for name in ["attention", "loop", "embed_step"] {
+        let module = dir.path().join(format!("{name}.mlir"));
+        let folder = dir.path().join(name);
+        let folder = folder.to_str().unwrap();
+        let output = scalify_run(&[
+            module.to_str().unwrap(),
+            "--random-inputs",
+            "--seed",
+            "7",
+            "--save-inputs",
+            folder,
+            "--save-outputs",
+            folder,
+        ]);
+        assert!(output.status.success(), "{name}: {}", text(&output.stderr));
+    }
+    let checked = run_python("check");
+    assert_eq!(checked.lines().count(), 3, "{checked}");
+    // The ids index a 50-row table: random integers were drawn in range.
+    let ids = npy::read(&dir.path().join("embed_step/in_001.npy"), None)
+        .unwrap()
+        .to_f64();
+    assert!(
+        ids.iter().all(|&i| (0.0..50.0).contains(&i)) && ids.iter().any(|&i| i >= 8.0),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn random_inputs_are_seeded() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let module = fixture("mlp_train_step");
+    for (dir, seed) in dirs.iter().zip(["1", "1", "2"]) {
+        let out = scalify_run(&[
+            module.to_str().unwrap(),
+            "--random-inputs",
+            "--seed",
+            seed,
+            "--save-inputs",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+    }
+    let read = |dir: &tempfile::TempDir| -> Vec<HostArray> {
+        npys(dir.path(), "in_")
+            .iter()
+            .map(|p| npy::read(p, None).unwrap())
+            .collect()
+    };
+    assert_eq!(read(&dirs[0]), read(&dirs[1]));
+    assert_ne!(read(&dirs[0]), read(&dirs[2]));
+}
+
+#[test]
+fn compare_passes_for_equal_modules_and_fails_for_different_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, factor: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("func.func @main(%x: tensor<64xf32>) -> tensor<64xf32> {{\n  %c = stablehlo.constant dense<{factor}> : tensor<64xf32>\n  %0 = stablehlo.multiply %x, %c : tensor<64xf32>\n  return %0 : tensor<64xf32>\n}}\n")).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let (a, same, off) = (
+        write("a.mlir", "2.0"),
+        write("b.mlir", "2.0"),
+        write("c.mlir", "2.01"),
+    );
+    let pass = scalify_run(&[&a, "--random-inputs", "--compare", &same, "--json"]);
+    assert!(pass.status.success(), "{}", text(&pass.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&pass.stdout).unwrap();
+    assert_eq!(report["compare"]["within_tolerance"], true);
+    assert_eq!(report["compare"]["outputs"][0]["max_abs_error"], 0.0);
+
+    let fail = scalify_run(&[&a, "--random-inputs", "--compare", &off, "--json"]);
+    assert_eq!(fail.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&fail.stdout).unwrap();
+    let row = &report["compare"]["outputs"][0];
+    assert_eq!(report["compare"]["within_tolerance"], false);
+    let rel = row["max_rel_error"].as_f64().unwrap();
+    assert!(
+        (rel - 0.01 / 2.01).abs() < 1e-4,
+        "relative error of 2.0 vs 2.01: {rel}"
+    );
+    // ...and passes when the tolerance allows it.
+    let loose = scalify_run(&[&a, "--random-inputs", "--compare", &off, "--rtol", "0.01"]);
+    assert!(loose.status.success(), "{}", text(&loose.stdout));
+}
+
+#[test]
+fn bench_reports_timings_and_ratio() {
+    let module = fixture("mlp_train_step");
+    let module = module.to_str().unwrap();
+    let out = scalify_run(&[
+        module,
+        "--random-inputs",
+        "--compare",
+        module,
+        "--bench",
+        "5",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["bench"]["runs"], 5);
+    let (median, min) = (
+        report["bench"]["median_ms"].as_f64().unwrap(),
+        report["bench"]["min_ms"].as_f64().unwrap(),
+    );
+    assert!(min > 0.0 && min <= median, "{report}");
+    assert!(report["bench_ratio_median"].as_f64().unwrap() > 0.0);
+    assert!(report["compile_seconds"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn bad_usage_gets_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = fixture("mlp_train_step");
+    let module = module.to_str().unwrap();
+    assert_clean_failure(
+        &scalify_run(&["/no/such/module.mlir", "--random-inputs"]),
+        "could not open input file",
+    );
+    let malformed = dir.path().join("bad.mlir");
+    std::fs::write(
+        &malformed,
+        "func.func @main(%x: tensor<4xf32>) {\n  return %y\n}\n",
+    )
+    .unwrap();
+    assert_clean_failure(
+        &scalify_run(&[malformed.to_str().unwrap(), "--random-inputs"]),
+        "bad.mlir:2:",
+    );
+    assert_clean_failure(&scalify_run(&[module]), "takes 8 arguments");
+    // Right count, wrong shape: the first argument is tensor<128xf32>.
+    let wrong = dir.path().join("wrong.npy");
+    npy::write(
+        &wrong,
+        &HostArray::from_f32(vec![3], &[1.0, 2.0, 3.0]).unwrap(),
+    )
+    .unwrap();
+    let mut inputs = npys(&fixtures_dir().join("data/mlp_train_step"), "in_");
+    inputs[0] = wrong.clone();
+    let mut args = vec![module.to_string(), "--inputs".to_string()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_clean_failure(
+        &scalify_run(&args),
+        "input 0: the module expects tensor<128xf32>, got tensor<3xf32>",
+    );
+    // A float file where the labels (i32) go.
+    inputs[0] = npys(&fixtures_dir().join("data/mlp_train_step"), "in_")[0].clone();
+    inputs[7] = wrong;
+    let mut args = vec![module.to_string(), "--inputs".to_string()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_clean_failure(
+        &scalify_run(&args),
+        "wrong.npy: dtype '<f4' cannot be read as i32",
+    );
+    assert_clean_failure(
+        &scalify_run(&[module, "--random-inputs", "--plugin", "/no/plugin.so"]),
+        "cannot load PJRT plugin",
+    );
+    // Parses and verifies, but XLA cannot compile it.
+    let unsupported = dir.path().join("custom.mlir");
+    std::fs::write(&unsupported, "func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {\n  %0 = stablehlo.custom_call @no_such_target(%a) : (tensor<4xf32>) -> tensor<4xf32>\n  return %0 : tensor<4xf32>\n}\n").unwrap();
+    let out = scalify_run(&[unsupported.to_str().unwrap(), "--random-inputs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("custom.mlir: error:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
