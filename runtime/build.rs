@@ -34,8 +34,5 @@ fn main() {
     // Where scripts/setup puts the CPU plugin, as the default for `Plugin::cpu()`.
     let plugins = workspace.join("third_party/pjrt/current");
     let plugins = plugins.canonicalize().unwrap_or(plugins);
-    println!(
-        "cargo:rustc-env=SCALIFY_PJRT_DEFAULT_DIR={}",
-        plugins.display()
-    );
+    println!("cargo:rustc-env=SCALIFY_PJRT_DEFAULT_DIR={}", plugins.display());
 }

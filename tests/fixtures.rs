@@ -11,8 +11,7 @@ fn print(module: &Module, emit: Emit, debug_info: bool) -> Vec<u8> {
 }
 
 fn reparse<'c>(context: &'c ScalifyContext, bytes: &[u8]) -> Module<'c> {
-    let module =
-        io::parse_bytes(context, bytes).unwrap_or_else(|e| panic!("{}", e.render("<reprinted>")));
+    let module = io::parse_bytes(context, bytes).unwrap_or_else(|e| panic!("{}", e.render("<reprinted>")));
     io::verify(context, &module).unwrap_or_else(|e| panic!("{}", e.render("<reprinted>")));
     module
 }
@@ -22,16 +21,12 @@ fn every_fixture_round_trips_pretty_generic_bytecode() {
     for path in fixture_paths() {
         let context = ScalifyContext::new();
         let name = path.display().to_string();
-        let module =
-            io::parse_file(&context, &path).unwrap_or_else(|e| panic!("{}", e.render(&name)));
+        let module = io::parse_file(&context, &path).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         io::verify(&context, &module).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         let pretty = print(&module, Emit::Pretty, true);
 
         let generic = print(&module, Emit::Generic, true);
-        assert!(
-            String::from_utf8_lossy(&generic).contains("\"func.func\"()"),
-            "{name}: generic form expected"
-        );
+        assert!(String::from_utf8_lossy(&generic).contains("\"func.func\"()"), "{name}: generic form expected");
         let from_generic = reparse(&context, &generic);
         assert_eq!(
             String::from_utf8_lossy(&print(&from_generic, Emit::Pretty, true)),
@@ -40,10 +35,7 @@ fn every_fixture_round_trips_pretty_generic_bytecode() {
         );
 
         let bytecode = print(&module, Emit::Bytecode, false);
-        assert!(
-            bytecode.starts_with(b"ML\xefR"),
-            "{name}: bytecode magic expected"
-        );
+        assert!(bytecode.starts_with(b"ML\xefR"), "{name}: bytecode magic expected");
         let bytecode_context = ScalifyContext::new();
         let from_bytecode = reparse(&bytecode_context, &bytecode);
         assert_eq!(
@@ -60,26 +52,13 @@ fn every_fixture_survives_inline_canonicalize_cse() {
         let context = ScalifyContext::new();
         let name = path.display().to_string();
         let mut module = io::parse_file(&context, &path).unwrap();
-        let pipeline = Pipeline::parse(
-            &context,
-            "builtin.module(inline,canonicalize,cse,symbol-dce)",
-        )
-        .unwrap();
-        pipeline
-            .run(&context, &mut module, RunOptions::default())
-            .unwrap_or_else(|e| panic!("{}", e.render(&name)));
+        let pipeline = Pipeline::parse(&context, "builtin.module(inline,canonicalize,cse,symbol-dce)").unwrap();
+        pipeline.run(&context, &mut module, RunOptions::default()).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         io::verify(&context, &module).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         let text = String::from_utf8(print(&module, Emit::Pretty, false)).unwrap();
         // After inlining and dead-symbol removal only the entry point is left.
-        assert_eq!(
-            text.matches("func.func").count(),
-            1,
-            "{name}: private functions remain after inline,symbol-dce"
-        );
-        assert!(
-            !text.contains("call @"),
-            "{name}: calls remain after inline"
-        );
+        assert_eq!(text.matches("func.func").count(), 1, "{name}: private functions remain after inline,symbol-dce");
+        assert!(!text.contains("call @"), "{name}: calls remain after inline");
     }
 }
 

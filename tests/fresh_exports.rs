@@ -56,73 +56,30 @@ for name, (f, args) in steps.items():
 fn fresh_jax_training_steps_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    let output = Command::new(python)
-        .arg("-c")
-        .arg(EXPORT)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new(python).arg("-c").arg(EXPORT).arg(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let mut checked = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.display().to_string();
         let context = ScalifyContext::new();
-        let mut module =
-            io::parse_file(&context, &path).unwrap_or_else(|e| panic!("{}", e.render(&name)));
+        let mut module = io::parse_file(&context, &path).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         io::verify(&context, &module).unwrap_or_else(|e| panic!("{}", e.render(&name)));
-        let pretty = io::print(
-            &module,
-            PrintOptions {
-                emit: Emit::Pretty,
-                debug_info: true,
-            },
-        )
-        .unwrap();
+        let pretty = io::print(&module, PrintOptions { emit: Emit::Pretty, debug_info: true }).unwrap();
         for emit in [Emit::Generic, Emit::Bytecode] {
-            let printed = io::print(
-                &module,
-                PrintOptions {
-                    emit,
-                    debug_info: true,
-                },
-            )
-            .unwrap();
+            let printed = io::print(&module, PrintOptions { emit, debug_info: true }).unwrap();
             let fresh = ScalifyContext::new();
-            let again =
-                io::parse_bytes(&fresh, &printed).unwrap_or_else(|e| panic!("{}", e.render(&name)));
-            let reprinted = io::print(
-                &again,
-                PrintOptions {
-                    emit: Emit::Pretty,
-                    debug_info: true,
-                },
-            )
-            .unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&reprinted),
-                String::from_utf8_lossy(&pretty),
-                "{name} via {emit:?}"
-            );
+            let again = io::parse_bytes(&fresh, &printed).unwrap_or_else(|e| panic!("{}", e.render(&name)));
+            let reprinted = io::print(&again, PrintOptions { emit: Emit::Pretty, debug_info: true }).unwrap();
+            assert_eq!(String::from_utf8_lossy(&reprinted), String::from_utf8_lossy(&pretty), "{name} via {emit:?}");
         }
         if name.ends_with(".debug.mlir") {
-            assert!(
-                String::from_utf8_lossy(&pretty).contains("transpose(jvp("),
-                "{name}: no backward name stack"
-            );
+            assert!(String::from_utf8_lossy(&pretty).contains("transpose(jvp("), "{name}: no backward name stack");
         }
-        let pipeline = Pipeline::parse(
-            &context,
-            "builtin.module(inline,func.func(chlo-legalize-to-stablehlo),canonicalize,cse)",
-        )
-        .unwrap();
-        pipeline
-            .run(&context, &mut module, RunOptions::default())
-            .unwrap_or_else(|e| panic!("{}", e.render(&name)));
+        let pipeline =
+            Pipeline::parse(&context, "builtin.module(inline,func.func(chlo-legalize-to-stablehlo),canonicalize,cse)")
+                .unwrap();
+        pipeline.run(&context, &mut module, RunOptions::default()).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         io::verify(&context, &module).unwrap_or_else(|e| panic!("{}", e.render(&name)));
         checked += 1;
     }

@@ -14,11 +14,7 @@ pub fn fixture_paths() -> Vec<PathBuf> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "mlir"))
         .collect();
     paths.sort();
-    assert!(
-        !paths.is_empty(),
-        "no fixtures in {}",
-        fixtures_dir().display()
-    );
+    assert!(!paths.is_empty(), "no fixtures in {}", fixtures_dir().display());
     paths
 }
 

@@ -16,25 +16,12 @@ pub enum AttributeError {
     #[error("'{op}' has no attribute '{name}'")]
     Missing { op: String, name: String },
     #[error("attribute '{name}' of '{op}' is not {expected}: {printed}")]
-    Unexpected {
-        op: String,
-        name: String,
-        expected: &'static str,
-        printed: String,
-    },
+    Unexpected { op: String, name: String, expected: &'static str, printed: String },
 }
 
-fn attribute<'c: 'o, 'o>(
-    op: &impl OperationLike<'c, 'o>,
-    name: &str,
-) -> Result<Attribute<'c>, AttributeError> {
+fn attribute<'c: 'o, 'o>(op: &impl OperationLike<'c, 'o>, name: &str) -> Result<Attribute<'c>, AttributeError> {
     op.attribute(name).map_err(|_| AttributeError::Missing {
-        op: op
-            .name()
-            .as_string_ref()
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
+        op: op.name().as_string_ref().as_str().unwrap_or("?").to_string(),
         name: name.to_string(),
     })
 }
@@ -46,12 +33,7 @@ fn unexpected<'c: 'o, 'o>(
     attr: Attribute,
 ) -> AttributeError {
     AttributeError::Unexpected {
-        op: op
-            .name()
-            .as_string_ref()
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
+        op: op.name().as_string_ref().as_str().unwrap_or("?").to_string(),
         name: name.to_string(),
         expected,
         printed: attr.to_string(),
@@ -59,23 +41,14 @@ fn unexpected<'c: 'o, 'o>(
 }
 
 /// An `array<i64: ...>` attribute of `op` (reduce `dimensions`, broadcast dims, permutations, ...).
-pub fn i64_array<'c: 'o, 'o>(
-    op: &impl OperationLike<'c, 'o>,
-    name: &str,
-) -> Result<Vec<i64>, AttributeError> {
+pub fn i64_array<'c: 'o, 'o>(op: &impl OperationLike<'c, 'o>, name: &str) -> Result<Vec<i64>, AttributeError> {
     let attr = attribute(op, name)?;
-    let array = DenseI64ArrayAttribute::try_from(attr)
-        .map_err(|_| unexpected(op, name, "an array<i64>", attr))?;
-    Ok((0..array.len())
-        .filter_map(|i| array.element(i).ok())
-        .collect())
+    let array = DenseI64ArrayAttribute::try_from(attr).map_err(|_| unexpected(op, name, "an array<i64>", attr))?;
+    Ok((0..array.len()).filter_map(|i| array.element(i).ok()).collect())
 }
 
 /// An integer attribute of `op` (feature_group_count, ...), if present.
-pub fn integer<'c: 'o, 'o>(
-    op: &impl OperationLike<'c, 'o>,
-    name: &str,
-) -> Result<Option<i64>, AttributeError> {
+pub fn integer<'c: 'o, 'o>(op: &impl OperationLike<'c, 'o>, name: &str) -> Result<Option<i64>, AttributeError> {
     match op.attribute(name) {
         Err(_) => Ok(None),
         Ok(attr) => IntegerAttribute::try_from(attr)
@@ -142,12 +115,9 @@ impl DotDimensions {
     pub fn of<'c: 'o, 'o>(op: &impl OperationLike<'c, 'o>) -> Result<Self, AttributeError> {
         let attr = attribute(op, Self::ATTRIBUTE)?;
         let printed = attr.to_string();
-        let body = printed
-            .strip_prefix("#stablehlo.dot<")
-            .and_then(|b| b.strip_suffix('>'));
-        let mut fields = body
-            .and_then(integer_fields)
-            .ok_or_else(|| unexpected(op, Self::ATTRIBUTE, "#stablehlo.dot", attr))?;
+        let body = printed.strip_prefix("#stablehlo.dot<").and_then(|b| b.strip_suffix('>'));
+        let mut fields =
+            body.and_then(integer_fields).ok_or_else(|| unexpected(op, Self::ATTRIBUTE, "#stablehlo.dot", attr))?;
         let mut take = |key: &str| fields.remove(key).unwrap_or_default();
         Ok(Self {
             lhs_batch: take("lhs_batching_dimensions"),
@@ -198,11 +168,7 @@ fn compact_layout(text: &str, first: char, second: char) -> Option<(i64, i64, Ve
         }
     }
     spatial.sort();
-    Some((
-        a?,
-        b?,
-        spatial.into_iter().map(|(_, index)| index).collect(),
-    ))
+    Some((a?, b?, spatial.into_iter().map(|(_, index)| index).collect()))
 }
 
 impl ConvDimensions {
@@ -211,14 +177,11 @@ impl ConvDimensions {
     pub fn of<'c: 'o, 'o>(op: &impl OperationLike<'c, 'o>) -> Result<Self, AttributeError> {
         let attr = attribute(op, Self::ATTRIBUTE)?;
         let printed = attr.to_string();
-        Self::from_printed(&printed)
-            .ok_or_else(|| unexpected(op, Self::ATTRIBUTE, "#stablehlo.conv", attr))
+        Self::from_printed(&printed).ok_or_else(|| unexpected(op, Self::ATTRIBUTE, "#stablehlo.conv", attr))
     }
 
     fn from_printed(printed: &str) -> Option<Self> {
-        let body = printed
-            .strip_prefix("#stablehlo.conv<")?
-            .strip_suffix('>')?;
+        let body = printed.strip_prefix("#stablehlo.conv<")?.strip_suffix('>')?;
         if let Some(raw) = body.strip_prefix("raw") {
             let mut f = integer_fields(raw)?;
             let one = |k: &str| f.get(k).and_then(|v| v.first().copied());
@@ -245,8 +208,7 @@ impl ConvDimensions {
         let (operands, output) = body.split_once("->")?;
         let (input, kernel) = operands.split_once('x')?;
         let (input_batch, input_feature, input_spatial) = compact_layout(input, 'b', 'f')?;
-        let (kernel_input_feature, kernel_output_feature, kernel_spatial) =
-            compact_layout(kernel, 'i', 'o')?;
+        let (kernel_input_feature, kernel_output_feature, kernel_spatial) = compact_layout(kernel, 'i', 'o')?;
         let (output_batch, output_feature, output_spatial) = compact_layout(output, 'b', 'f')?;
         Some(Self {
             input_batch,
@@ -268,51 +230,28 @@ mod tests {
 
     #[test]
     fn reads_compact_and_raw_convolution_layouts() {
-        let nhwc = ConvDimensions::from_printed(
-            "#stablehlo.conv<[b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f]>",
-        )
-        .unwrap();
-        assert_eq!(
-            (
-                nhwc.input_batch,
-                nhwc.input_feature,
-                nhwc.input_spatial.clone()
-            ),
-            (0, 3, vec![1, 2])
-        );
-        assert_eq!(
-            (nhwc.kernel_input_feature, nhwc.kernel_output_feature),
-            (2, 3)
-        );
+        let nhwc = ConvDimensions::from_printed("#stablehlo.conv<[b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f]>").unwrap();
+        assert_eq!((nhwc.input_batch, nhwc.input_feature, nhwc.input_spatial.clone()), (0, 3, vec![1, 2]));
+        assert_eq!((nhwc.kernel_input_feature, nhwc.kernel_output_feature), (2, 3));
         // A transposed layout from a backward pass: spatial order follows the numbers, not positions.
-        let odd = ConvDimensions::from_printed(
-            "#stablehlo.conv<[f, 1, 0, b]x[i, 0, 1, o]->[b, 0, 1, f]>",
-        )
-        .unwrap();
-        assert_eq!(
-            (odd.input_batch, odd.input_feature, odd.input_spatial),
-            (3, 0, vec![2, 1])
-        );
+        let odd = ConvDimensions::from_printed("#stablehlo.conv<[f, 1, 0, b]x[i, 0, 1, o]->[b, 0, 1, f]>").unwrap();
+        assert_eq!((odd.input_batch, odd.input_feature, odd.input_spatial), (3, 0, vec![2, 1]));
         let raw = ConvDimensions::from_printed(
             "#stablehlo.conv<raw input_batch_dimension = 0, input_feature_dimension = 1, input_spatial_dimensions = [2], kernel_input_feature_dimension = 1, kernel_output_feature_dimension = 0, kernel_spatial_dimensions = [2], output_batch_dimension = 0, output_feature_dimension = 1, output_spatial_dimensions = [2]>",
         )
         .unwrap();
-        assert_eq!(
-            (raw.kernel_output_feature, raw.kernel_spatial),
-            (0, vec![2])
-        );
+        assert_eq!((raw.kernel_output_feature, raw.kernel_spatial), (0, vec![2]));
         assert!(ConvDimensions::from_printed("#stablehlo.conv<[b, q]x[i]->[b]>").is_none());
     }
 
     #[test]
     fn reads_integer_fields() {
-        let f = integer_fields("lhs_batching_dimensions = [0, 1], rhs_contracting_dimensions = [2], index_vector_dim = 2").unwrap();
+        let f =
+            integer_fields("lhs_batching_dimensions = [0, 1], rhs_contracting_dimensions = [2], index_vector_dim = 2")
+                .unwrap();
         assert_eq!(f["lhs_batching_dimensions"], vec![0, 1]);
         assert_eq!(f["index_vector_dim"], vec![2]);
-        assert_eq!(
-            integer_fields("x = [], y = 3").unwrap()["x"],
-            Vec::<i64>::new()
-        );
+        assert_eq!(integer_fields("x = [], y = 3").unwrap()["x"], Vec::<i64>::new());
         assert!(integer_fields("x = [a]").is_none());
     }
 }

@@ -24,11 +24,7 @@ pub struct OpBuilder<'c, 'a> {
 
 impl<'c, 'a> OpBuilder<'c, 'a> {
     pub fn new(context: &'c Context, point: InsertPoint<'c, 'a>, location: Location<'c>) -> Self {
-        Self {
-            context,
-            point,
-            location,
-        }
+        Self { context, point, location }
     }
 
     pub fn context(&self) -> &'c Context {
@@ -51,16 +47,35 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         result_types: &[Type<'c>],
         attributes: &[(&str, Attribute<'c>)],
     ) -> OperationRef<'c, 'a> {
-        let attributes: Vec<(Identifier<'c>, Attribute<'c>)> = attributes
-            .iter()
-            .map(|(key, value)| (Identifier::new(self.context, key), *value))
-            .collect();
+        let attributes: Vec<(Identifier<'c>, Attribute<'c>)> =
+            attributes.iter().map(|(key, value)| (Identifier::new(self.context, key), *value)).collect();
         let operation = OperationBuilder::new(name, self.location)
             .add_operands(operands)
             .add_results(result_types)
             .add_attributes(&attributes)
             .build()
             .unwrap_or_else(|error| panic!("building {name}: {error}"));
+        self.insert(operation)
+    }
+
+    /// Builds and inserts an op that owns `regions` (while, case).
+    pub fn op_with_regions(
+        &self,
+        name: &str,
+        operands: &[Value<'c, '_>],
+        result_types: &[Type<'c>],
+        regions: Vec<melior::ir::Region<'c>>,
+    ) -> OperationRef<'c, 'a> {
+        let operation = OperationBuilder::new(name, self.location)
+            .add_operands(operands)
+            .add_results(result_types)
+            .add_regions_vec(regions)
+            .build()
+            .unwrap_or_else(|error| panic!("building {name}: {error}"));
+        self.insert(operation)
+    }
+
+    fn insert(&self, operation: melior::ir::Operation<'c>) -> OperationRef<'c, 'a> {
         match self.point {
             InsertPoint::Before(anchor) => {
                 let block = anchor.block().expect("insertion anchor is inside a block");
@@ -78,10 +93,7 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         result_type: Type<'c>,
         attributes: &[(&str, Attribute<'c>)],
     ) -> Value<'c, 'a> {
-        self.op(name, operands, &[result_type], attributes)
-            .result(0)
-            .expect("one result")
-            .into()
+        self.op(name, operands, &[result_type], attributes).result(0).expect("one result").into()
     }
 
     pub fn constant(&self, value: Attribute<'c>, ty: Type<'c>) -> Value<'c, 'a> {
@@ -106,30 +118,18 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
     }
 
     pub fn convert(&self, value: Value<'c, '_>, element: ElementType) -> Value<'c, 'a> {
-        let ty = with_element(value.r#type(), element.to_mlir(self.context))
-            .expect("convert of a ranked tensor");
+        let ty = with_element(value.r#type(), element.to_mlir(self.context)).expect("convert of a ranked tensor");
         self.value("stablehlo.convert", &[value], ty, &[])
     }
 
     /// `broadcast_in_dim` of a rank-0 tensor to `ty`'s shape (keeping the scalar's element type).
     pub fn broadcast_scalar(&self, scalar: Value<'c, '_>, ty: Type<'c>) -> Value<'c, 'a> {
-        let target = with_element(ty, element_type_of(scalar.r#type()))
-            .expect("broadcast to a ranked tensor");
+        let target = with_element(ty, element_type_of(scalar.r#type())).expect("broadcast to a ranked tensor");
         let dims = DenseI64ArrayAttribute::new(self.context, &[]);
-        self.value(
-            "stablehlo.broadcast_in_dim",
-            &[scalar],
-            target,
-            &[("broadcast_dimensions", dims.into())],
-        )
+        self.value("stablehlo.broadcast_in_dim", &[scalar], target, &[("broadcast_dimensions", dims.into())])
     }
 
-    pub fn clamp(
-        &self,
-        low: Value<'c, '_>,
-        value: Value<'c, '_>,
-        high: Value<'c, '_>,
-    ) -> Value<'c, 'a> {
+    pub fn clamp(&self, low: Value<'c, '_>, value: Value<'c, '_>, high: Value<'c, '_>) -> Value<'c, 'a> {
         self.value("stablehlo.clamp", &[low, value, high], value.r#type(), &[])
     }
 }

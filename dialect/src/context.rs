@@ -38,11 +38,7 @@ impl ScalifyContext {
             sink.borrow_mut().push(Diagnostic::from_mlir(&diagnostic));
             true // handled: MLIR must not print it to stderr as well
         });
-        Self {
-            context,
-            captured,
-            handler,
-        }
+        Self { context, captured, handler }
     }
 
     pub fn mlir(&self) -> &Context {
@@ -76,10 +72,6 @@ impl Drop for ScalifyContext {
 pub fn library_version() -> String {
     let (major, minor) = scalify_mlir_link::api_version();
     let revision = scalify_mlir_link::revision();
-    let revision = if revision.is_empty() {
-        "unknown revision".to_string()
-    } else {
-        revision
-    };
+    let revision = if revision.is_empty() { "unknown revision".to_string() } else { revision };
     format!("libIREECompiler.so (IREE compiler API {major}.{minor}, revision {revision})")
 }

@@ -38,12 +38,7 @@ impl SourceLocation {
     pub fn from_mlir(location: Location) -> Option<Self> {
         if location.is_file_line_col_range() {
             return Some(Self {
-                file: location
-                    .file_line_col_range_filename()
-                    .as_string_ref()
-                    .as_str()
-                    .ok()?
-                    .to_string(),
+                file: location.file_line_col_range_filename().as_string_ref().as_str().ok()?.to_string(),
                 line: location.file_line_col_range_start_line(),
                 column: location.file_line_col_range_start_column(),
             });
@@ -56,8 +51,7 @@ impl SourceLocation {
                 .or_else(|| Self::from_mlir(location.call_site_caller()));
         }
         if location.is_fused() {
-            return (0..location.fused_num_locations())
-                .find_map(|i| Self::from_mlir(location.fused_location(i)));
+            return (0..location.fused_num_locations()).find_map(|i| Self::from_mlir(location.fused_location(i)));
         }
         None
     }
@@ -73,12 +67,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            location: None,
-            message: message.into(),
-            notes: Vec::new(),
-        }
+        Self { severity: Severity::Error, location: None, message: message.into(), notes: Vec::new() }
     }
 
     pub fn at(mut self, location: Option<SourceLocation>) -> Self {
@@ -118,11 +107,7 @@ impl Diagnostic {
         match &self.location {
             Some(loc) => {
                 // Buffers parsed from memory are named "" or "-" by MLIR: show the caller's name.
-                let file = if loc.file.is_empty() || loc.file == "-" {
-                    source_name
-                } else {
-                    &loc.file
-                };
+                let file = if loc.file.is_empty() || loc.file == "-" { source_name } else { &loc.file };
                 let _ = write!(out, "{file}:{}:{}: ", loc.line, loc.column);
             }
             None => {
@@ -146,23 +131,12 @@ pub struct MlirError {
 
 impl MlirError {
     pub fn new(summary: impl Into<String>, diagnostics: Vec<Diagnostic>) -> Self {
-        Self {
-            summary: summary.into(),
-            diagnostics,
-        }
+        Self { summary: summary.into(), diagnostics }
     }
 
     /// The diagnostics in mlir-opt's format, or the summary alone when MLIR gave none.
     pub fn render(&self, source_name: &str) -> String {
-        let errors: String = self
-            .diagnostics
-            .iter()
-            .map(|d| d.render(source_name))
-            .collect();
-        if errors.is_empty() {
-            format!("{source_name}: error: {}\n", self.summary)
-        } else {
-            errors
-        }
+        let errors: String = self.diagnostics.iter().map(|d| d.render(source_name)).collect();
+        if errors.is_empty() { format!("{source_name}: error: {}\n", self.summary) } else { errors }
     }
 }

@@ -27,10 +27,7 @@ pub struct PrintOptions {
 }
 
 fn string_ref(bytes: &[u8]) -> MlirStringRef {
-    MlirStringRef {
-        data: bytes.as_ptr().cast(),
-        length: bytes.len(),
-    }
+    MlirStringRef { data: bytes.as_ptr().cast(), length: bytes.len() }
 }
 
 /// Parses a module held in memory (text or bytecode). Locations carry an empty file name, which
@@ -45,16 +42,11 @@ pub fn parse_bytes<'c>(context: &'c ScalifyContext, bytes: &[u8]) -> Result<Modu
 pub fn parse_file<'c>(context: &'c ScalifyContext, path: &Path) -> Result<Module<'c>, MlirError> {
     let name = path.to_string_lossy();
     context.take_diagnostics();
-    let raw = unsafe {
-        mlirModuleCreateParseFromFile(context.mlir().to_raw(), string_ref(name.as_bytes()))
-    };
+    let raw = unsafe { mlirModuleCreateParseFromFile(context.mlir().to_raw(), string_ref(name.as_bytes())) };
     finish_parse(context, raw)
 }
 
-fn finish_parse<'c>(
-    context: &'c ScalifyContext,
-    raw: mlir_sys::MlirModule,
-) -> Result<Module<'c>, MlirError> {
+fn finish_parse<'c>(context: &'c ScalifyContext, raw: mlir_sys::MlirModule) -> Result<Module<'c>, MlirError> {
     let diagnostics = context.take_diagnostics();
     if raw.ptr.is_null() {
         return Err(MlirError::new("could not parse the input", diagnostics));
@@ -68,10 +60,7 @@ pub fn verify(context: &ScalifyContext, module: &Module) -> Result<(), MlirError
     if module.as_operation().verify() {
         Ok(())
     } else {
-        Err(MlirError::new(
-            "the module does not verify",
-            context.take_diagnostics(),
-        ))
+        Err(MlirError::new("the module does not verify", context.take_diagnostics()))
     }
 }
 
@@ -87,8 +76,8 @@ pub fn print(module: &Module, options: PrintOptions) -> Result<Vec<u8>, MlirErro
     if options.emit == Emit::Generic {
         flags = flags.print_generic_operation_form();
     }
-    let text = operation.to_string_with_flags(flags).map_err(|error| {
-        MlirError::new(format!("could not print the module: {error}"), Vec::new())
-    })?;
+    let text = operation
+        .to_string_with_flags(flags)
+        .map_err(|error| MlirError::new(format!("could not print the module: {error}"), Vec::new()))?;
     Ok(text.into_bytes())
 }

@@ -18,10 +18,7 @@ pub struct TensorType {
 
 impl TensorType {
     fn of(ty: Type) -> Self {
-        Self {
-            element: element_type_of(ty).to_string(),
-            shape: shape_of(ty).unwrap_or_default(),
-        }
+        Self { element: element_type_of(ty).to_string(), shape: shape_of(ty).unwrap_or_default() }
     }
 }
 
@@ -53,30 +50,17 @@ fn functions<'c, 'a>(module: &'a Module<'c>) -> Vec<OperationRef<'c, 'a>> {
 }
 
 fn symbol_name(function: &OperationRef) -> Option<String> {
-    function
-        .attribute("sym_name")
-        .ok()
-        .map(|a| a.to_string().trim_matches('"').to_string())
+    function.attribute("sym_name").ok().map(|a| a.to_string().trim_matches('"').to_string())
 }
 
 /// The entry function: `@main`, or the only public function.
 pub fn entry_function<'c, 'a>(module: &'a Module<'c>) -> Option<OperationRef<'c, 'a>> {
     let functions = functions(module);
-    if let Some(main) = functions
-        .iter()
-        .find(|f| symbol_name(f).as_deref() == Some("main"))
-    {
+    if let Some(main) = functions.iter().find(|f| symbol_name(f).as_deref() == Some("main")) {
         return Some(*main);
     }
-    let public: Vec<_> = functions
-        .into_iter()
-        .filter(|f| f.attribute("sym_visibility").is_err())
-        .collect();
-    if public.len() == 1 {
-        Some(public[0])
-    } else {
-        None
-    }
+    let public: Vec<_> = functions.into_iter().filter(|f| f.attribute("sym_visibility").is_err()).collect();
+    if public.len() == 1 { Some(public[0]) } else { None }
 }
 
 /// Ops that pass an index tensor through without changing what its values mean.
@@ -103,44 +87,21 @@ fn index_bound(module: &Module, value: Value, depth: usize) -> Option<i64> {
         }
     };
     for (user, position) in uses(value) {
-        let name = user
-            .name()
-            .as_string_ref()
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let name = user.name().as_string_ref().as_str().unwrap_or("").to_string();
         let operand = |i: usize| user.operand(i).ok();
         match (name.as_str(), position) {
             ("stablehlo.gather", 1) => {
-                let fields =
-                    attrs::structured_fields(&user, "dimension_numbers", "#stablehlo.gather").ok();
-                let map = fields
-                    .and_then(|mut f| f.remove("start_index_map"))
-                    .unwrap_or_default();
+                let fields = attrs::structured_fields(&user, "dimension_numbers", "#stablehlo.gather").ok();
+                let map = fields.and_then(|mut f| f.remove("start_index_map")).unwrap_or_default();
                 let data = operand(0);
-                tighten(
-                    map.iter()
-                        .filter_map(|&d| data.and_then(|v| dim(v, d)))
-                        .min(),
-                );
+                tighten(map.iter().filter_map(|&d| data.and_then(|v| dim(v, d))).min());
             }
             ("stablehlo.scatter", p) if p == user.operand_count().saturating_sub(1) / 2 => {
                 // scatter(inputs..., indices, updates...): indices sit after the inputs.
-                let fields = attrs::structured_fields(
-                    &user,
-                    "scatter_dimension_numbers",
-                    "#stablehlo.scatter",
-                )
-                .ok();
-                let map = fields
-                    .and_then(|mut f| f.remove("scatter_dims_to_operand_dims"))
-                    .unwrap_or_default();
+                let fields = attrs::structured_fields(&user, "scatter_dimension_numbers", "#stablehlo.scatter").ok();
+                let map = fields.and_then(|mut f| f.remove("scatter_dims_to_operand_dims")).unwrap_or_default();
                 let data = operand(0);
-                tighten(
-                    map.iter()
-                        .filter_map(|&d| data.and_then(|v| dim(v, d)))
-                        .min(),
-                );
+                tighten(map.iter().filter_map(|&d| data.and_then(|v| dim(v, d))).min());
             }
             ("stablehlo.dynamic_slice", p) if p >= 1 => {
                 let sizes = attrs::i64_array(&user, "slice_sizes").unwrap_or_default();
@@ -153,23 +114,14 @@ fn index_bound(module: &Module, value: Value, depth: usize) -> Option<i64> {
                 let update = operand(1).and_then(|v| dim(v, d)).unwrap_or(1);
                 tighten(operand(0).and_then(|v| dim(v, d)).map(|n| n - update + 1));
             }
-            (name, p)
-                if depth < 8
-                    && (INDEX_PRESERVING.contains(&name)
-                        || (name == "stablehlo.select" && p > 0)) =>
-            {
+            (name, p) if depth < 8 && (INDEX_PRESERVING.contains(&name) || (name == "stablehlo.select" && p > 0)) => {
                 for result in user.results() {
                     tighten(index_bound(module, result.into(), depth + 1));
                 }
             }
             ("func.call", p) if depth < 8 => {
-                let callee = user
-                    .attribute("callee")
-                    .ok()
-                    .map(|a| a.to_string().trim_start_matches('@').to_string());
-                let target = functions(module)
-                    .into_iter()
-                    .find(|f| symbol_name(f) == callee);
+                let callee = user.attribute("callee").ok().map(|a| a.to_string().trim_start_matches('@').to_string());
+                let target = functions(module).into_iter().find(|f| symbol_name(f) == callee);
                 let argument = target
                     .and_then(|f| f.region(0).ok())
                     .and_then(|r| r.first_block())
@@ -186,38 +138,17 @@ fn index_bound(module: &Module, value: Value, depth: usize) -> Option<i64> {
 
 pub fn signature(module: &Module) -> Option<Signature> {
     let function = entry_function(module)?;
-    let name = function
-        .attribute("sym_name")
-        .ok()?
-        .to_string()
-        .trim_matches('"')
-        .to_string();
+    let name = function.attribute("sym_name").ok()?.to_string().trim_matches('"').to_string();
     let body: BlockRef = function.region(0).ok()?.first_block()?;
     let arguments = (0..body.argument_count())
         .filter_map(|i| body.argument(i).ok())
         .map(|arg| {
             let value: Value = arg.into();
             let ty = TensorType::of(value.r#type());
-            let is_integer =
-                ty.element.starts_with('i') && ty.element != "i1" || ty.element.starts_with("ui");
-            Argument {
-                index_bound: if is_integer {
-                    index_bound(module, value, 0)
-                } else {
-                    None
-                },
-                ty,
-            }
+            let is_integer = ty.element.starts_with('i') && ty.element != "i1" || ty.element.starts_with("ui");
+            Argument { index_bound: if is_integer { index_bound(module, value, 0) } else { None }, ty }
         })
         .collect();
-    let results = body
-        .terminator()?
-        .operands()
-        .map(|v| TensorType::of(v.r#type()))
-        .collect();
-    Some(Signature {
-        function: name,
-        arguments,
-        results,
-    })
+    let results = body.terminator()?.operands().map(|v| TensorType::of(v.r#type())).collect();
+    Some(Signature { function: name, arguments, results })
 }

@@ -17,14 +17,7 @@ pub enum ElementType {
 }
 
 impl ElementType {
-    pub const ALL: [ElementType; 6] = [
-        Self::F64,
-        Self::F32,
-        Self::F16,
-        Self::BF16,
-        Self::F8E4M3FN,
-        Self::F8E5M2,
-    ];
+    pub const ALL: [ElementType; 6] = [Self::F64, Self::F32, Self::F16, Self::BF16, Self::F8E4M3FN, Self::F8E5M2];
 
     /// The float type `ty` is, if it is one of ours.
     pub fn of(ty: Type) -> Option<Self> {

@@ -2,5 +2,6 @@
 //! symbol-dce, chlo-legalize-to-stablehlo) run through MLIR's pass manager.
 
 pub mod pipeline;
+pub mod scalify;
 
-pub use pipeline::{PASS_FLAGS, Pipeline, RunOptions};
+pub use pipeline::{PASS_FLAGS, Pipeline, RunOptions, scalify_pipeline};

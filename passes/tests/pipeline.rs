@@ -23,14 +23,8 @@ func.func @main(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> (tensor<2x4xf32>, t
 fn inline_canonicalize_cse_symbol_dce() {
     let context = ScalifyContext::new();
     let mut module = io::parse_bytes(&context, MODULE.as_bytes()).unwrap();
-    let pipeline = Pipeline::parse(
-        &context,
-        "builtin.module(inline,canonicalize,cse,symbol-dce)",
-    )
-    .unwrap();
-    pipeline
-        .run(&context, &mut module, RunOptions::default())
-        .unwrap();
+    let pipeline = Pipeline::parse(&context, "builtin.module(inline,canonicalize,cse,symbol-dce)").unwrap();
+    pipeline.run(&context, &mut module, RunOptions::default()).unwrap();
     io::verify(&context, &module).unwrap();
     let text = String::from_utf8(io::print(&module, PrintOptions::default()).unwrap()).unwrap();
     // Expected: @dense inlined twice and gone, the two copies merged by cse into one dot and one
@@ -43,19 +37,8 @@ fn inline_canonicalize_cse_symbol_dce() {
 fn pipeline_text_round_trips() {
     let context = ScalifyContext::new();
     let mut pipeline = Pipeline::new();
-    pipeline
-        .push("inline")
-        .push("func.func(chlo-legalize-to-stablehlo)")
-        .push("cse");
-    assert_eq!(
-        pipeline.to_text(),
-        "builtin.module(inline,func.func(chlo-legalize-to-stablehlo),cse)"
-    );
+    pipeline.push("inline").push("func.func(chlo-legalize-to-stablehlo)").push("cse");
+    assert_eq!(pipeline.to_text(), "builtin.module(inline,func.func(chlo-legalize-to-stablehlo),cse)");
     pipeline.check(&context).unwrap();
-    assert_eq!(
-        Pipeline::parse(&context, &pipeline.to_text())
-            .unwrap()
-            .to_text(),
-        pipeline.to_text()
-    );
+    assert_eq!(Pipeline::parse(&context, &pipeline.to_text()).unwrap().to_text(), pipeline.to_text());
 }

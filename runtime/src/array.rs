@@ -9,12 +9,7 @@ use crate::dtype::DType;
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ArrayError {
     #[error("{dtype} array of shape {shape:?} needs {expected} bytes, got {actual}")]
-    Size {
-        dtype: DType,
-        shape: Vec<i64>,
-        expected: usize,
-        actual: usize,
-    },
+    Size { dtype: DType, shape: Vec<i64>, expected: usize, actual: usize },
     #[error("negative dimension in shape {0:?}")]
     Shape(Vec<i64>),
 }
@@ -27,31 +22,21 @@ pub struct HostArray {
 }
 
 fn element_count(shape: &[i64]) -> Result<usize, ArrayError> {
-    shape.iter().try_fold(1usize, |n, &d| {
-        if d < 0 {
-            Err(ArrayError::Shape(shape.to_vec()))
-        } else {
-            Ok(n * d as usize)
-        }
-    })
+    shape.iter().try_fold(
+        1usize,
+        |n, &d| {
+            if d < 0 { Err(ArrayError::Shape(shape.to_vec())) } else { Ok(n * d as usize) }
+        },
+    )
 }
 
 impl HostArray {
     pub fn new(dtype: DType, shape: Vec<i64>, bytes: Vec<u8>) -> Result<Self, ArrayError> {
         let expected = element_count(&shape)? * dtype.size();
         if bytes.len() != expected {
-            return Err(ArrayError::Size {
-                dtype,
-                shape,
-                expected,
-                actual: bytes.len(),
-            });
+            return Err(ArrayError::Size { dtype, shape, expected, actual: bytes.len() });
         }
-        Ok(Self {
-            dtype,
-            shape,
-            bytes,
-        })
+        Ok(Self { dtype, shape, bytes })
     }
 
     /// Converts `values` to `dtype`: round to nearest even for floats (saturating for FP8, as the
@@ -81,11 +66,7 @@ impl HostArray {
     }
 
     pub fn from_f32(shape: Vec<i64>, values: &[f32]) -> Result<Self, ArrayError> {
-        Self::new(
-            DType::F32,
-            shape,
-            values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-        )
+        Self::new(DType::F32, shape, values.iter().flat_map(|v| v.to_le_bytes()).collect())
     }
 
     /// Every element as f64 (exact for all dtypes but 64-bit integers beyond 2^53).

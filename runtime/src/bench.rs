@@ -23,11 +23,7 @@ impl Timings {
         } else {
             (samples[runs / 2 - 1] + samples[runs / 2]) / 2
         };
-        Self {
-            runs,
-            median,
-            min: samples.first().copied().unwrap_or_default(),
-        }
+        Self { runs, median, min: samples.first().copied().unwrap_or_default() }
     }
 }
 
@@ -39,10 +35,7 @@ pub fn time_executions(
     warmup: usize,
     runs: usize,
 ) -> Result<Timings, PjrtError> {
-    let buffers: Vec<Buffer> = inputs
-        .iter()
-        .map(|a| executable.client().to_device(a))
-        .collect::<Result<_, _>>()?;
+    let buffers: Vec<Buffer> = inputs.iter().map(|a| executable.client().to_device(a)).collect::<Result<_, _>>()?;
     let arguments: Vec<&Buffer> = buffers.iter().collect();
     for _ in 0..warmup {
         executable.execute(&arguments)?;

@@ -13,10 +13,7 @@ pub struct Tolerance {
 
 impl Default for Tolerance {
     fn default() -> Self {
-        Self {
-            rtol: 1e-5,
-            atol: 1e-6,
-        }
+        Self { rtol: 1e-5, atol: 1e-6 }
     }
 }
 
@@ -42,23 +39,12 @@ impl Comparison {
     }
 }
 
-pub fn compare(
-    actual: &HostArray,
-    expected: &HostArray,
-    tolerance: Tolerance,
-) -> Result<Comparison, String> {
+pub fn compare(actual: &HostArray, expected: &HostArray, tolerance: Tolerance) -> Result<Comparison, String> {
     if actual.shape() != expected.shape() {
-        return Err(format!(
-            "shape {:?} differs from the reference's {:?}",
-            actual.shape(),
-            expected.shape()
-        ));
+        return Err(format!("shape {:?} differs from the reference's {:?}", actual.shape(), expected.shape()));
     }
     let (a, e) = (actual.to_f64(), expected.to_f64());
-    let mut c = Comparison {
-        count: a.len(),
-        ..Default::default()
-    };
+    let mut c = Comparison { count: a.len(), ..Default::default() };
     let (mut diff_sq, mut ref_sq) = (0.0f64, 0.0f64);
     for (&x, &y) in a.iter().zip(&e) {
         c.nan_actual += x.is_nan() as usize;

@@ -37,20 +37,8 @@ const TABLE: &[(DType, &str, sys::PJRT_Buffer_Type, &str, usize)] = &[
     (DType::BF16, "bf16", sys::PJRT_Buffer_Type_BF16, "<V2", 2),
     (DType::F32, "f32", sys::PJRT_Buffer_Type_F32, "<f4", 4),
     (DType::F64, "f64", sys::PJRT_Buffer_Type_F64, "<f8", 8),
-    (
-        DType::F8E4M3FN,
-        "f8E4M3FN",
-        sys::PJRT_Buffer_Type_F8E4M3FN,
-        "|V1",
-        1,
-    ),
-    (
-        DType::F8E5M2,
-        "f8E5M2",
-        sys::PJRT_Buffer_Type_F8E5M2,
-        "|V1",
-        1,
-    ),
+    (DType::F8E4M3FN, "f8E4M3FN", sys::PJRT_Buffer_Type_F8E4M3FN, "|V1", 1),
+    (DType::F8E5M2, "f8E5M2", sys::PJRT_Buffer_Type_F8E5M2, "|V1", 1),
 ];
 
 impl DType {
@@ -72,19 +60,8 @@ impl DType {
         DType::F8E5M2,
     ];
 
-    fn row(
-        self,
-    ) -> &'static (
-        DType,
-        &'static str,
-        sys::PJRT_Buffer_Type,
-        &'static str,
-        usize,
-    ) {
-        TABLE
-            .iter()
-            .find(|row| row.0 == self)
-            .expect("every dtype has a row")
+    fn row(self) -> &'static (DType, &'static str, sys::PJRT_Buffer_Type, &'static str, usize) {
+        TABLE.iter().find(|row| row.0 == self).expect("every dtype has a row")
     }
 
     /// Bytes per element.
@@ -125,18 +102,11 @@ impl DType {
             "<V1" | "<f1" | "|f1" => "|V1",
             other => other,
         };
-        TABLE
-            .iter()
-            .filter(|row| row.3 == normalized)
-            .map(|row| row.0)
-            .collect()
+        TABLE.iter().filter(|row| row.3 == normalized).map(|row| row.0).collect()
     }
 
     pub fn is_float(self) -> bool {
-        matches!(
-            self,
-            DType::F16 | DType::BF16 | DType::F32 | DType::F64 | DType::F8E4M3FN | DType::F8E5M2
-        )
+        matches!(self, DType::F16 | DType::BF16 | DType::F32 | DType::F64 | DType::F8E4M3FN | DType::F8E5M2)
     }
 
     pub fn is_integer(self) -> bool {

@@ -13,23 +13,13 @@ const MAGIC: &[u8] = b"\x93NUMPY";
 #[derive(Debug, thiserror::Error)]
 pub enum NpyError {
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("{path}: not a .npy file ({reason})")]
     Format { path: String, reason: String },
     #[error("{path}: dtype '{descr}' cannot be read as {expected}")]
-    DType {
-        path: String,
-        descr: String,
-        expected: String,
-    },
+    DType { path: String, descr: String, expected: String },
     #[error("{path}: {source}")]
-    Array {
-        path: String,
-        source: crate::array::ArrayError,
-    },
+    Array { path: String, source: crate::array::ArrayError },
 }
 
 /// The value of `'key': value` in the header dict, up to the next top-level comma.
@@ -46,36 +36,23 @@ fn header_field<'h>(header: &'h str, key: &str) -> Option<&'h str> {
 /// Reads a `.npy` file. `expected` resolves void records (`<V2`, `|V1`) and must match otherwise.
 pub fn read(path: &Path, expected: Option<DType>) -> Result<HostArray, NpyError> {
     let name = path.display().to_string();
-    let format = |reason: &str| NpyError::Format {
-        path: name.clone(),
-        reason: reason.to_string(),
-    };
-    let bytes = std::fs::read(path).map_err(|source| NpyError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let format = |reason: &str| NpyError::Format { path: name.clone(), reason: reason.to_string() };
+    let bytes = std::fs::read(path).map_err(|source| NpyError::Io { path: name.clone(), source })?;
     if bytes.len() < 10 || !bytes.starts_with(MAGIC) {
         return Err(format("missing the \\x93NUMPY magic"));
     }
     let (header_len, header_start) = match bytes[6] {
         1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize,
-            12,
-        ),
+        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize, 12),
         v => return Err(format(&format!("unsupported version {v}"))),
     };
     let header = bytes
         .get(header_start..header_start + header_len)
         .and_then(|h| std::str::from_utf8(h).ok())
         .ok_or_else(|| format("truncated header"))?;
-    let descr = header_field(header, "descr")
-        .ok_or_else(|| format("no descr"))?
-        .trim_matches('\'');
+    let descr = header_field(header, "descr").ok_or_else(|| format("no descr"))?.trim_matches('\'');
     if header_field(header, "fortran_order") == Some("True") {
-        return Err(format(
-            "Fortran-ordered arrays are not supported; save with np.ascontiguousarray",
-        ));
+        return Err(format("Fortran-ordered arrays are not supported; save with np.ascontiguousarray"));
     }
     let shape_text = header_field(header, "shape").ok_or_else(|| format("no shape"))?;
     let shape = shape_text
@@ -93,10 +70,8 @@ pub fn read(path: &Path, expected: Option<DType>) -> Result<HostArray, NpyError>
             return Err(NpyError::DType {
                 path: name,
                 descr: descr.to_string(),
-                expected: expected.map_or(
-                    "a known dtype (void records need the expected type)".into(),
-                    |d| d.to_string(),
-                ),
+                expected: expected
+                    .map_or("a known dtype (void records need the expected type)".into(), |d| d.to_string()),
             });
         }
     };
@@ -109,18 +84,10 @@ pub fn encode(array: &HostArray) -> Vec<u8> {
     let shape = match array.shape() {
         [] => "()".to_string(),
         [one] => format!("({one},)"),
-        dims => format!(
-            "({})",
-            dims.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        dims => format!("({})", dims.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
     };
-    let mut header = format!(
-        "{{'descr': '{}', 'fortran_order': False, 'shape': {shape}, }}",
-        array.dtype().npy_descr()
-    );
+    let mut header =
+        format!("{{'descr': '{}', 'fortran_order': False, 'shape': {shape}, }}", array.dtype().npy_descr());
     // Pad with spaces so the data starts on a 64-byte boundary; the header ends with a newline.
     let unpadded = MAGIC.len() + 4 + header.len() + 1;
     header.push_str(&" ".repeat((64 - unpadded % 64) % 64));
@@ -137,10 +104,7 @@ pub fn encode(array: &HostArray) -> Vec<u8> {
 /// Writes `array` to `path` (through a temporary file, renamed into place).
 pub fn write(path: &Path, array: &HostArray) -> Result<(), NpyError> {
     let name = path.display().to_string();
-    let io = |source| NpyError::Io {
-        path: name.clone(),
-        source,
-    };
+    let io = |source| NpyError::Io { path: name.clone(), source };
     let tmp = path.with_extension("npy.partial");
     let mut file = std::fs::File::create(&tmp).map_err(io)?;
     file.write_all(&encode(array)).map_err(io)?;

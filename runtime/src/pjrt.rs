@@ -44,10 +44,7 @@ unsafe impl Sync for Plugin {}
 
 impl Plugin {
     pub fn load(path: &Path) -> Result<Arc<Self>, PjrtError> {
-        let fail = |reason: String| PjrtError::Load {
-            path: path.display().to_string(),
-            reason,
-        };
+        let fail = |reason: String| PjrtError::Load { path: path.display().to_string(), reason };
         if !path.is_file() {
             return Err(fail("no such file".to_string()));
         }
@@ -58,17 +55,9 @@ impl Plugin {
         if api.is_null() {
             return Err(fail("GetPjrtApi returned null".to_string()));
         }
-        let plugin = Self {
-            api,
-            path: path.to_path_buf(),
-            _library: std::mem::ManuallyDrop::new(library),
-        };
+        let plugin = Self { api, path: path.to_path_buf(), _library: std::mem::ManuallyDrop::new(library) };
         let mut args = pjrt_args!(PJRT_Plugin_Initialize_Args {});
-        plugin.call(
-            "PJRT_Plugin_Initialize",
-            plugin.api().PJRT_Plugin_Initialize,
-            &mut args,
-        )?;
+        plugin.call("PJRT_Plugin_Initialize", plugin.api().PJRT_Plugin_Initialize, &mut args)?;
         Ok(Arc::new(plugin))
     }
 
@@ -93,12 +82,8 @@ impl Plugin {
         function: Option<unsafe extern "C" fn(*mut A) -> *mut sys::PJRT_Error>,
         args: &mut A,
     ) -> Result<(), PjrtError> {
-        let function = function.ok_or_else(|| {
-            PjrtError::Usage(format!(
-                "{name} is not implemented by {}",
-                self.path.display()
-            ))
-        })?;
+        let function = function
+            .ok_or_else(|| PjrtError::Usage(format!("{name} is not implemented by {}", self.path.display())))?;
         let error = unsafe { function(args) };
         self.check(name, error)
     }
@@ -111,8 +96,7 @@ impl Plugin {
         let text = match self.api().PJRT_Error_Message {
             Some(f) => unsafe {
                 f(&mut message);
-                let bytes =
-                    std::slice::from_raw_parts(message.message as *const u8, message.message_size);
+                let bytes = std::slice::from_raw_parts(message.message as *const u8, message.message_size);
                 String::from_utf8_lossy(bytes).into_owned()
             },
             None => "unknown error".to_string(),
@@ -121,29 +105,18 @@ impl Plugin {
         if let Some(f) = self.api().PJRT_Error_Destroy {
             unsafe { f(&mut destroy) };
         }
-        Err(PjrtError::Call {
-            call,
-            message: text,
-        })
+        Err(PjrtError::Call { call, message: text })
     }
 
     /// Waits for an event, then destroys it.
-    fn await_event(
-        &self,
-        call: &'static str,
-        event: *mut sys::PJRT_Event,
-    ) -> Result<(), PjrtError> {
+    fn await_event(&self, call: &'static str, event: *mut sys::PJRT_Event) -> Result<(), PjrtError> {
         if event.is_null() {
             return Ok(());
         }
         let mut wait = pjrt_args!(PJRT_Event_Await_Args { event: event });
         let result = self.call(call, self.api().PJRT_Event_Await, &mut wait);
         let mut destroy = pjrt_args!(PJRT_Event_Destroy_Args { event: event });
-        let destroyed = self.call(
-            "PJRT_Event_Destroy",
-            self.api().PJRT_Event_Destroy,
-            &mut destroy,
-        );
+        let destroyed = self.call("PJRT_Event_Destroy", self.api().PJRT_Event_Destroy, &mut destroy);
         result.and(destroyed)
     }
 }
@@ -160,11 +133,7 @@ unsafe impl Sync for ClientInner {}
 impl Drop for ClientInner {
     fn drop(&mut self) {
         let mut args = pjrt_args!(PJRT_Client_Destroy_Args { client: self.raw });
-        let _ = self.plugin.call(
-            "PJRT_Client_Destroy",
-            self.plugin.api().PJRT_Client_Destroy,
-            &mut args,
-        );
+        let _ = self.plugin.call("PJRT_Client_Destroy", self.plugin.api().PJRT_Client_Destroy, &mut args);
     }
 }
 
@@ -186,34 +155,19 @@ const COMPILE_OPTIONS: &[u8] = &[
 impl Client {
     pub fn new(plugin: Arc<Plugin>) -> Result<Self, PjrtError> {
         let mut create = pjrt_args!(PJRT_Client_Create_Args {});
-        plugin.call(
-            "PJRT_Client_Create",
-            plugin.api().PJRT_Client_Create,
-            &mut create,
-        )?;
+        plugin.call("PJRT_Client_Create", plugin.api().PJRT_Client_Create, &mut create)?;
         let raw = create.client;
         let mut devices = pjrt_args!(PJRT_Client_AddressableDevices_Args { client: raw });
-        let listed = plugin.call(
-            "PJRT_Client_AddressableDevices",
-            plugin.api().PJRT_Client_AddressableDevices,
-            &mut devices,
-        );
+        let listed =
+            plugin.call("PJRT_Client_AddressableDevices", plugin.api().PJRT_Client_AddressableDevices, &mut devices);
         // From here on the client is owned, so an early return destroys it.
-        let mut inner = ClientInner {
-            plugin,
-            raw,
-            device: std::ptr::null_mut(),
-        };
+        let mut inner = ClientInner { plugin, raw, device: std::ptr::null_mut() };
         listed?;
         if devices.num_addressable_devices == 0 {
-            return Err(PjrtError::Usage(
-                "the PJRT client has no addressable device".to_string(),
-            ));
+            return Err(PjrtError::Usage("the PJRT client has no addressable device".to_string()));
         }
         inner.device = unsafe { *devices.addressable_devices };
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     pub fn plugin(&self) -> &Arc<Plugin> {
@@ -223,17 +177,9 @@ impl Client {
     /// The platform name (`cpu`, `cuda`, ...).
     pub fn platform(&self) -> Result<String, PjrtError> {
         let plugin = &self.inner.plugin;
-        let mut args = pjrt_args!(PJRT_Client_PlatformName_Args {
-            client: self.inner.raw
-        });
-        plugin.call(
-            "PJRT_Client_PlatformName",
-            plugin.api().PJRT_Client_PlatformName,
-            &mut args,
-        )?;
-        let bytes = unsafe {
-            std::slice::from_raw_parts(args.platform_name as *const u8, args.platform_name_size)
-        };
+        let mut args = pjrt_args!(PJRT_Client_PlatformName_Args { client: self.inner.raw });
+        plugin.call("PJRT_Client_PlatformName", plugin.api().PJRT_Client_PlatformName, &mut args)?;
+        let bytes = unsafe { std::slice::from_raw_parts(args.platform_name as *const u8, args.platform_name_size) };
         Ok(String::from_utf8_lossy(bytes).into_owned())
     }
 
@@ -253,17 +199,9 @@ impl Client {
             compile_options: COMPILE_OPTIONS.as_ptr() as *const i8,
             compile_options_size: COMPILE_OPTIONS.len(),
         });
-        plugin.call(
-            "PJRT_Client_Compile",
-            plugin.api().PJRT_Client_Compile,
-            &mut args,
-        )?;
-        let mut executable = Executable {
-            client: self.clone(),
-            raw: args.executable,
-            num_outputs: 0,
-            input_specs: None,
-        };
+        plugin.call("PJRT_Client_Compile", plugin.api().PJRT_Client_Compile, &mut args)?;
+        let mut executable =
+            Executable { client: self.clone(), raw: args.executable, num_outputs: 0, input_specs: None };
         executable.num_outputs = executable.query_num_outputs()?;
         Ok(executable)
     }
@@ -281,20 +219,10 @@ impl Client {
             host_buffer_semantics: sys::PJRT_HostBufferSemantics_kImmutableUntilTransferCompletes,
             device: self.inner.device,
         });
-        plugin.call(
-            "PJRT_Client_BufferFromHostBuffer",
-            plugin.api().PJRT_Client_BufferFromHostBuffer,
-            &mut args,
-        )?;
-        let buffer = Buffer {
-            client: self.clone(),
-            raw: args.buffer,
-        };
+        plugin.call("PJRT_Client_BufferFromHostBuffer", plugin.api().PJRT_Client_BufferFromHostBuffer, &mut args)?;
+        let buffer = Buffer { client: self.clone(), raw: args.buffer };
         // The host bytes must stay alive until the copy is done.
-        plugin.await_event(
-            "PJRT_Event_Await (host-to-device)",
-            args.done_with_host_buffer,
-        )?;
+        plugin.await_event("PJRT_Event_Await (host-to-device)", args.done_with_host_buffer)?;
         Ok(buffer)
     }
 }
@@ -329,30 +257,16 @@ pub struct Executable {
 impl Executable {
     fn query_num_outputs(&self) -> Result<usize, PjrtError> {
         let plugin = &self.client.inner.plugin;
-        let mut get = pjrt_args!(PJRT_LoadedExecutable_GetExecutable_Args {
-            loaded_executable: self.raw
-        });
+        let mut get = pjrt_args!(PJRT_LoadedExecutable_GetExecutable_Args { loaded_executable: self.raw });
         plugin.call(
             "PJRT_LoadedExecutable_GetExecutable",
             plugin.api().PJRT_LoadedExecutable_GetExecutable,
             &mut get,
         )?;
-        let mut count = pjrt_args!(PJRT_Executable_NumOutputs_Args {
-            executable: get.executable
-        });
-        let counted = plugin.call(
-            "PJRT_Executable_NumOutputs",
-            plugin.api().PJRT_Executable_NumOutputs,
-            &mut count,
-        );
-        let mut destroy = pjrt_args!(PJRT_Executable_Destroy_Args {
-            executable: get.executable
-        });
-        plugin.call(
-            "PJRT_Executable_Destroy",
-            plugin.api().PJRT_Executable_Destroy,
-            &mut destroy,
-        )?;
+        let mut count = pjrt_args!(PJRT_Executable_NumOutputs_Args { executable: get.executable });
+        let counted = plugin.call("PJRT_Executable_NumOutputs", plugin.api().PJRT_Executable_NumOutputs, &mut count);
+        let mut destroy = pjrt_args!(PJRT_Executable_Destroy_Args { executable: get.executable });
+        plugin.call("PJRT_Executable_Destroy", plugin.api().PJRT_Executable_Destroy, &mut destroy)?;
         counted?;
         Ok(count.num_outputs)
     }
@@ -376,21 +290,12 @@ impl Executable {
             return Ok(());
         };
         if specs.len() != inputs.len() {
-            return Err(PjrtError::Usage(format!(
-                "the module takes {} inputs, {} given",
-                specs.len(),
-                inputs.len()
-            )));
+            return Err(PjrtError::Usage(format!("the module takes {} inputs, {} given", specs.len(), inputs.len())));
         }
         for (i, (spec, input)) in specs.iter().zip(inputs).enumerate() {
-            let given = TensorSpec {
-                dtype: input.dtype(),
-                shape: input.shape().to_vec(),
-            };
+            let given = TensorSpec { dtype: input.dtype(), shape: input.shape().to_vec() };
             if *spec != given {
-                return Err(PjrtError::Usage(format!(
-                    "input {i}: the module expects {spec}, got {given}"
-                )));
+                return Err(PjrtError::Usage(format!("input {i}: the module expects {spec}, got {given}")));
             }
         }
         Ok(())
@@ -414,18 +319,11 @@ impl Executable {
             output_lists: output_lists.as_ptr(),
             device_complete_events: &mut done,
         });
-        plugin.call(
-            "PJRT_LoadedExecutable_Execute",
-            plugin.api().PJRT_LoadedExecutable_Execute,
-            &mut args,
-        )?;
+        plugin.call("PJRT_LoadedExecutable_Execute", plugin.api().PJRT_LoadedExecutable_Execute, &mut args)?;
         let buffers: Vec<Buffer> = outputs
             .into_iter()
             .filter(|raw| !raw.is_null())
-            .map(|raw| Buffer {
-                client: self.client.clone(),
-                raw,
-            })
+            .map(|raw| Buffer { client: self.client.clone(), raw })
             .collect();
         plugin.await_event("PJRT_Event_Await (execute)", done)?;
         Ok(buffers)
@@ -434,29 +332,17 @@ impl Executable {
     /// Copies `inputs` to the device, runs, and copies every output back.
     pub fn run(&self, inputs: &[HostArray]) -> Result<Vec<HostArray>, PjrtError> {
         self.check_inputs(inputs)?;
-        let buffers = inputs
-            .iter()
-            .map(|a| self.client.to_device(a))
-            .collect::<Result<Vec<_>, _>>()?;
+        let buffers = inputs.iter().map(|a| self.client.to_device(a)).collect::<Result<Vec<_>, _>>()?;
         let arguments: Vec<&Buffer> = buffers.iter().collect();
-        self.execute(&arguments)?
-            .iter()
-            .map(Buffer::to_host)
-            .collect()
+        self.execute(&arguments)?.iter().map(Buffer::to_host).collect()
     }
 }
 
 impl Drop for Executable {
     fn drop(&mut self) {
         let plugin = &self.client.inner.plugin;
-        let mut args = pjrt_args!(PJRT_LoadedExecutable_Destroy_Args {
-            executable: self.raw
-        });
-        let _ = plugin.call(
-            "PJRT_LoadedExecutable_Destroy",
-            plugin.api().PJRT_LoadedExecutable_Destroy,
-            &mut args,
-        );
+        let mut args = pjrt_args!(PJRT_LoadedExecutable_Destroy_Args { executable: self.raw });
+        let _ = plugin.call("PJRT_LoadedExecutable_Destroy", plugin.api().PJRT_LoadedExecutable_Destroy, &mut args);
     }
 }
 
@@ -470,24 +356,15 @@ impl Buffer {
     pub fn dtype(&self) -> Result<DType, PjrtError> {
         let plugin = &self.client.inner.plugin;
         let mut args = pjrt_args!(PJRT_Buffer_ElementType_Args { buffer: self.raw });
-        plugin.call(
-            "PJRT_Buffer_ElementType",
-            plugin.api().PJRT_Buffer_ElementType,
-            &mut args,
-        )?;
-        DType::from_pjrt(args.type_).ok_or_else(|| {
-            PjrtError::Usage(format!("unsupported PJRT element type {}", args.type_))
-        })
+        plugin.call("PJRT_Buffer_ElementType", plugin.api().PJRT_Buffer_ElementType, &mut args)?;
+        DType::from_pjrt(args.type_)
+            .ok_or_else(|| PjrtError::Usage(format!("unsupported PJRT element type {}", args.type_)))
     }
 
     pub fn shape(&self) -> Result<Vec<i64>, PjrtError> {
         let plugin = &self.client.inner.plugin;
         let mut args = pjrt_args!(PJRT_Buffer_Dimensions_Args { buffer: self.raw });
-        plugin.call(
-            "PJRT_Buffer_Dimensions",
-            plugin.api().PJRT_Buffer_Dimensions,
-            &mut args,
-        )?;
+        plugin.call("PJRT_Buffer_Dimensions", plugin.api().PJRT_Buffer_Dimensions, &mut args)?;
         if args.num_dims == 0 {
             return Ok(Vec::new());
         }
@@ -506,11 +383,7 @@ impl Buffer {
             dst: bytes.as_mut_ptr() as *mut c_void,
             dst_size: size,
         });
-        plugin.call(
-            "PJRT_Buffer_ToHostBuffer",
-            plugin.api().PJRT_Buffer_ToHostBuffer,
-            &mut args,
-        )?;
+        plugin.call("PJRT_Buffer_ToHostBuffer", plugin.api().PJRT_Buffer_ToHostBuffer, &mut args)?;
         plugin.await_event("PJRT_Event_Await (device-to-host)", args.event)?;
         HostArray::new(dtype, shape, bytes).map_err(|e| PjrtError::Usage(e.to_string()))
     }
@@ -520,10 +393,6 @@ impl Drop for Buffer {
     fn drop(&mut self) {
         let plugin = &self.client.inner.plugin;
         let mut args = pjrt_args!(PJRT_Buffer_Destroy_Args { buffer: self.raw });
-        let _ = plugin.call(
-            "PJRT_Buffer_Destroy",
-            plugin.api().PJRT_Buffer_Destroy,
-            &mut args,
-        );
+        let _ = plugin.call("PJRT_Buffer_Destroy", plugin.api().PJRT_Buffer_Destroy, &mut args);
     }
 }

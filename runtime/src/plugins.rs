@@ -39,8 +39,7 @@ fn site_packages() -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             if entry.file_name().to_string_lossy().starts_with("python3") {
-                found
-                    .extend(["site-packages", "dist-packages"].map(|leaf| entry.path().join(leaf)));
+                found.extend(["site-packages", "dist-packages"].map(|leaf| entry.path().join(leaf)));
             }
         }
     }
@@ -71,10 +70,7 @@ pub fn locate(choice: &PluginChoice) -> Result<PathBuf, PjrtError> {
             if let Some(path) = std::env::var_os("SCALIFY_PJRT_CUDA_PLUGIN") {
                 return Ok(PathBuf::from(path));
             }
-            let candidates = [
-                "jax_plugins/xla_cuda13/xla_cuda_plugin.so",
-                "jax_plugins/xla_cuda12/xla_cuda_plugin.so",
-            ];
+            let candidates = ["jax_plugins/xla_cuda13/xla_cuda_plugin.so", "jax_plugins/xla_cuda12/xla_cuda_plugin.so"];
             site_packages()
                 .iter()
                 .flat_map(|site| candidates.map(|c| site.join(c)))

@@ -21,9 +21,7 @@ pub struct RandomInputs {
 
 impl RandomInputs {
     pub fn new(seed: u64) -> Self {
-        Self {
-            rng: StdRng::seed_from_u64(seed),
-        }
+        Self { rng: StdRng::seed_from_u64(seed) }
     }
 
     pub fn array(&mut self, spec: &TensorSpec, index_bound: Option<i64>) -> HostArray {
@@ -36,7 +34,6 @@ impl RandomInputs {
                 _ => self.rng.random_range(0..bound) as f64,
             })
             .collect();
-        HostArray::from_f64(spec.dtype, spec.shape.clone(), &values)
-            .expect("shape and values agree")
+        HostArray::from_f64(spec.dtype, spec.shape.clone(), &values).expect("shape and values agree")
     }
 }

@@ -11,19 +11,8 @@ const ADD: &str = "func.func @main(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tens
 #[test]
 fn compile_errors_carry_xla_message() {
     let client = cpu_client();
-    let Err(error) = client.compile(b"func.func @main( {") else {
-        panic!("malformed module compiled")
-    };
-    assert!(
-        matches!(
-            error,
-            PjrtError::Call {
-                call: "PJRT_Client_Compile",
-                ..
-            }
-        ),
-        "{error}"
-    );
+    let Err(error) = client.compile(b"func.func @main( {") else { panic!("malformed module compiled") };
+    assert!(matches!(error, PjrtError::Call { call: "PJRT_Client_Compile", .. }), "{error}");
     assert!(error.to_string().contains("error"), "{error}");
     // Well-formed MLIR that XLA does not take.
     let unsupported = "func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {\n  %0 = \"stablehlo.custom_call\"(%a) {call_target_name = \"no_such_target\"} : (tensor<4xf32>) -> tensor<4xf32>\n  return %0 : tensor<4xf32>\n}\n";
@@ -36,14 +25,8 @@ fn compile_errors_carry_xla_message() {
 
 #[test]
 fn wrong_inputs_are_errors() {
-    let spec = TensorSpec {
-        dtype: DType::F32,
-        shape: vec![4],
-    };
-    let executable = cpu_client()
-        .compile(ADD.as_bytes())
-        .unwrap()
-        .with_input_specs(vec![spec.clone(), spec]);
+    let spec = TensorSpec { dtype: DType::F32, shape: vec![4] };
+    let executable = cpu_client().compile(ADD.as_bytes()).unwrap().with_input_specs(vec![spec.clone(), spec]);
     let four = HostArray::from_f32(vec![4], &[1.0; 4]).unwrap();
     let five = HostArray::from_f32(vec![5], &[1.0; 5]).unwrap();
     let ints = HostArray::from_f64(DType::S32, vec![4], &[1.0; 4]).unwrap();
@@ -60,21 +43,14 @@ fn wrong_inputs_are_errors() {
         };
         assert_eq!(error, expected);
     }
-    assert_eq!(
-        executable.run(&[four.clone(), four]).unwrap()[0].to_f64(),
-        vec![2.0; 4]
-    );
+    assert_eq!(executable.run(&[four.clone(), four]).unwrap()[0].to_f64(), vec![2.0; 4]);
 }
 
 #[test]
 fn missing_plugin_is_an_error() {
-    let Err(error) = Plugin::load(std::path::Path::new("/nonexistent/plugin.so")) else {
-        panic!("loaded")
-    };
+    let Err(error) = Plugin::load(std::path::Path::new("/nonexistent/plugin.so")) else { panic!("loaded") };
     assert!(error.to_string().contains("no such file"), "{error}");
-    let not_a_plugin = locate(&PluginChoice::Cpu)
-        .unwrap()
-        .with_file_name("include");
+    let not_a_plugin = locate(&PluginChoice::Cpu).unwrap().with_file_name("include");
     assert!(Plugin::load(&not_a_plugin).is_err());
 }
 
@@ -105,9 +81,5 @@ fn repeated_compile_and_execute_does_not_leak() {
     let before = resident_bytes();
     iterate(60);
     let grown = resident_bytes().saturating_sub(before);
-    assert!(
-        grown < 48 << 20,
-        "resident memory grew by {} MiB over 60 iterations",
-        grown >> 20
-    );
+    assert!(grown < 48 << 20, "resident memory grew by {} MiB over 60 iterations", grown >> 20);
 }

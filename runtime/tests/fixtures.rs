@@ -28,26 +28,10 @@ fn arrays(name: &str, prefix: &str) -> Vec<HostArray> {
 /// bit for bit. An element-wise 1e-5 bound fails for honest reasons: AdamW divides by sqrt(v), so a
 /// parameter whose gradient is near zero moves by ~lr * sign(rounding noise).
 fn assert_close(what: &str, actual: &HostArray, reference: &HostArray) {
-    let scale = reference
-        .to_f64()
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, |m, v| m.max(v.abs()));
-    let c = compare(
-        actual,
-        reference,
-        Tolerance {
-            rtol: 0.0,
-            atol: 1e-3 * scale,
-        },
-    )
-    .unwrap();
+    let scale = reference.to_f64().iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+    let c = compare(actual, reference, Tolerance { rtol: 0.0, atol: 1e-3 * scale }).unwrap();
     assert!(c.within() && c.rel_l2_error <= 1e-5, "{what}: {c:?}");
-    assert_eq!(
-        (c.nan_actual, c.inf_actual),
-        (c.nan_expected, c.inf_expected),
-        "{what}: non-finite values"
-    );
+    assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "{what}: non-finite values");
 }
 
 #[test]
@@ -61,12 +45,8 @@ fn every_fixture_matches_its_exporter() {
         }
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         let module = std::fs::read(fixtures().join(format!("{name}.mlir"))).unwrap();
-        let executable = client
-            .compile(&module)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let outputs = executable
-            .run(&arrays(&name, "in_"))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let executable = client.compile(&module).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let outputs = executable.run(&arrays(&name, "in_")).unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected = arrays(&name, "out_");
         assert_eq!(outputs.len(), expected.len(), "{name}: number of outputs");
         for (i, (actual, reference)) in outputs.iter().zip(&expected).enumerate() {

@@ -16,16 +16,8 @@ fn round_trip(fp8: &str) -> (Vec<u32>, Vec<u8>) {
     );
     let dtype = DType::from_mlir_name(fp8).unwrap();
     let codes = HostArray::new(dtype, vec![256], (0..=255u8).collect()).unwrap();
-    let out = cpu_client()
-        .compile(module.as_bytes())
-        .unwrap()
-        .run(&[codes])
-        .unwrap();
-    let wide = out[0]
-        .bytes()
-        .chunks(4)
-        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
-        .collect();
+    let out = cpu_client().compile(module.as_bytes()).unwrap().run(&[codes]).unwrap();
+    let wide = out[0].bytes().chunks(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect();
     (wide, out[1].bytes().to_vec())
 }
 
@@ -37,20 +29,10 @@ fn check_codes(fp8: &str, decode: impl Fn(u8) -> f32) {
         if crate_value.is_nan() {
             assert!(xla.is_nan(), "{fp8} {code:#04x}: XLA {xla}, float8 NaN");
             let back_value = decode(back[code as usize]);
-            assert!(
-                back_value.is_nan(),
-                "{fp8} {code:#04x}: NaN did not stay NaN"
-            );
+            assert!(back_value.is_nan(), "{fp8} {code:#04x}: NaN did not stay NaN");
         } else {
-            assert_eq!(
-                xla.to_bits(),
-                crate_value.to_bits(),
-                "{fp8} {code:#04x}: XLA {xla}, float8 {crate_value}"
-            );
-            assert_eq!(
-                back[code as usize], code,
-                "{fp8} {code:#04x}: f32 -> {fp8} is not the inverse"
-            );
+            assert_eq!(xla.to_bits(), crate_value.to_bits(), "{fp8} {code:#04x}: XLA {xla}, float8 {crate_value}");
+            assert_eq!(back[code as usize], code, "{fp8} {code:#04x}: f32 -> {fp8} is not the inverse");
         }
     }
 }
@@ -78,11 +60,7 @@ fn f32_to_fp8_rounding_matches_the_crate_in_range() {
         })
         .collect();
     for (fp8, max, encode) in [
-        (
-            "f8E4M3FN",
-            448.0f32,
-            (|v: f32| F8E4M3::from_f32(v).to_bits()) as fn(f32) -> u8,
-        ),
+        ("f8E4M3FN", 448.0f32, (|v: f32| F8E4M3::from_f32(v).to_bits()) as fn(f32) -> u8),
         ("f8E5M2", 57344.0, |v: f32| F8E5M2::from_f32(v).to_bits()),
     ] {
         let n = values.len();
@@ -92,11 +70,7 @@ fn f32_to_fp8_rounding_matches_the_crate_in_range() {
              return %0 : tensor<{n}x{fp8}>\n}}\n"
         );
         let input = HostArray::from_f32(vec![n as i64], &values).unwrap();
-        let out = cpu_client()
-            .compile(module.as_bytes())
-            .unwrap()
-            .run(&[input])
-            .unwrap();
+        let out = cpu_client().compile(module.as_bytes()).unwrap().run(&[input]).unwrap();
         let mut compared = 0;
         for (v, &xla) in values.iter().zip(out[0].bytes()) {
             if v.abs() <= max {
@@ -121,17 +95,9 @@ fn module_with_fp8_inputs_and_outputs() {
     let b: Vec<f64> = (0..32).map(|i| 1.5 - i as f64 * 0.11).collect();
     let a = HostArray::from_f64(DType::F8E4M3FN, vec![4, 8], &a).unwrap();
     let b = HostArray::from_f64(DType::F8E4M3FN, vec![4, 8], &b).unwrap();
-    let expected: Vec<u8> = a
-        .to_f64()
-        .iter()
-        .zip(b.to_f64())
-        .map(|(x, y)| F8E5M2::from_f32((*x as f32) * (y as f32)).to_bits())
-        .collect();
-    let out = cpu_client()
-        .compile(module.as_bytes())
-        .unwrap()
-        .run(&[a, b])
-        .unwrap();
+    let expected: Vec<u8> =
+        a.to_f64().iter().zip(b.to_f64()).map(|(x, y)| F8E5M2::from_f32((*x as f32) * (y as f32)).to_bits()).collect();
+    let out = cpu_client().compile(module.as_bytes()).unwrap().run(&[a, b]).unwrap();
     assert_eq!(out[0].dtype(), DType::F8E5M2);
     assert_eq!(out[0].shape(), &[4, 8]);
     assert_eq!(out[0].bytes(), expected.as_slice());

@@ -43,16 +43,8 @@ fn values(dtype: DType) -> Vec<f64> {
 }
 
 fn run_python(script: &str) {
-    let output = Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .output()
-        .expect("the venv's python runs");
-    assert!(
-        output.status.success(),
-        "python failed:\n{script}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new(python()).arg("-c").arg(script).output().expect("the venv's python runs");
+    assert!(output.status.success(), "python failed:\n{script}\n{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]
@@ -105,42 +97,16 @@ fn scalars_and_bad_files() {
 
     let junk = dir.path().join("junk.npy");
     std::fs::write(&junk, b"not numpy at all").unwrap();
-    assert!(
-        npy::read(&junk, None)
-            .unwrap_err()
-            .to_string()
-            .contains("not a .npy file")
-    );
+    assert!(npy::read(&junk, None).unwrap_err().to_string().contains("not a .npy file"));
     // An FP8 file is a one-byte void record: without the expected type it is ambiguous (E4M3FN or
     // E5M2), with a wrong one it is refused. bfloat16 ('<V2') is the only two-byte record.
     let fp8 = dir.path().join("fp8.npy");
-    npy::write(
-        &fp8,
-        &HostArray::from_f64(DType::F8E5M2, vec![1], &[1.0]).unwrap(),
-    )
-    .unwrap();
-    assert!(
-        npy::read(&fp8, None)
-            .unwrap_err()
-            .to_string()
-            .contains("'|V1'")
-    );
-    assert!(
-        npy::read(&fp8, Some(DType::F32))
-            .unwrap_err()
-            .to_string()
-            .contains("cannot be read as f32")
-    );
-    assert_eq!(
-        npy::read(&fp8, Some(DType::F8E5M2)).unwrap().to_f64(),
-        vec![1.0]
-    );
+    npy::write(&fp8, &HostArray::from_f64(DType::F8E5M2, vec![1], &[1.0]).unwrap()).unwrap();
+    assert!(npy::read(&fp8, None).unwrap_err().to_string().contains("'|V1'"));
+    assert!(npy::read(&fp8, Some(DType::F32)).unwrap_err().to_string().contains("cannot be read as f32"));
+    assert_eq!(npy::read(&fp8, Some(DType::F8E5M2)).unwrap().to_f64(), vec![1.0]);
     let bf16 = dir.path().join("bf16.npy");
-    npy::write(
-        &bf16,
-        &HostArray::from_f64(DType::BF16, vec![1], &[1.0]).unwrap(),
-    )
-    .unwrap();
+    npy::write(&bf16, &HostArray::from_f64(DType::BF16, vec![1], &[1.0]).unwrap()).unwrap();
     assert_eq!(npy::read(&bf16, None).unwrap().dtype(), DType::BF16);
     assert!(npy::read(&dir.path().join("missing.npy"), None).is_err());
 }

@@ -38,9 +38,7 @@ pub fn revision() -> String {
     if raw.is_null() {
         return String::new();
     }
-    unsafe { CStr::from_ptr(raw) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(raw) }.to_string_lossy().into_owned()
 }
 
 /// IREE compiler API version, as (major, minor).

@@ -4,12 +4,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{
-    Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum,
-};
+use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use scalify_dialect::melior::ir::Module;
 use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io};
-use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions};
+use scalify_passes::scalify::fallback_warnings;
+use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions, scalify_pipeline};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum EmitFormat {
@@ -46,6 +45,9 @@ struct Cli {
     /// Verify the module after each pass (the input and output are always verified).
     #[arg(long = "verify-each", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
     verify_each: bool,
+    /// Write what scalify did (per op: count, rule, fallbacks with locations) as JSON.
+    #[arg(long = "scalify-report", value_name = "FILE.json")]
+    scalify_report: Option<PathBuf>,
     /// Print the version of scalify-opt and of the linked MLIR library.
     #[arg(long)]
     version: bool,
@@ -53,29 +55,36 @@ struct Cli {
 
 /// The command line: the fixed options above plus one flag per pass in `PASS_FLAGS`.
 fn command() -> Command {
-    PASS_FLAGS
-        .iter()
-        .fold(Cli::command(), |command, (flag, _, summary)| {
-            command.arg(
-                Arg::new(*flag)
-                    .long(*flag)
-                    .help(*summary)
-                    .action(ArgAction::SetTrue)
-                    .help_heading("Passes"),
-            )
-        })
+    let scalify = Arg::new("scalify")
+        .long("scalify")
+        .value_name("OPTIONS")
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("")
+        .help_heading("Passes")
+        .help(
+            "Scale every float tensor (runs inline, chlo-legalize-to-stablehlo, scalify, canonicalize, cse). \
+             OPTIONS: 'data-type=f32|f16|bf16 rounding=down|up signature=keep|scaled strict=false'",
+        );
+    PASS_FLAGS.iter().fold(Cli::command().arg(scalify), |command, (flag, _, summary)| {
+        command.arg(Arg::new(*flag).long(*flag).help(*summary).action(ArgAction::SetTrue).help_heading("Passes"))
+    })
 }
 
-/// Per-pass flags in the order they were given, as mlir-opt runs them.
+/// Per-pass flags in the order they were given, as mlir-opt runs them; `--scalify` expands to its
+/// pipeline at its place.
 fn pipeline_from_flags(matches: &ArgMatches) -> Pipeline {
-    let mut chosen: Vec<(usize, &str)> = PASS_FLAGS
+    let mut chosen: Vec<(usize, Vec<String>)> = PASS_FLAGS
         .iter()
         .filter(|(flag, _, _)| matches.get_flag(flag))
-        .map(|(flag, element, _)| (matches.index_of(flag).unwrap_or(0), *element))
+        .map(|(flag, element, _)| (matches.index_of(flag).unwrap_or(0), vec![element.to_string()]))
         .collect();
+    if let Some(options) = matches.get_one::<String>("scalify") {
+        chosen.push((matches.index_of("scalify").unwrap_or(0), scalify_pipeline(options)));
+    }
     chosen.sort_by_key(|(index, _)| *index);
     let mut pipeline = Pipeline::new();
-    for (_, element) in chosen {
+    for element in chosen.into_iter().flat_map(|(_, elements)| elements) {
         pipeline.push(element);
     }
     pipeline
@@ -90,17 +99,12 @@ impl Failure {
     }
 }
 
-fn read_input<'c>(
-    context: &'c ScalifyContext,
-    input: &str,
-) -> Result<(Module<'c>, String), Failure> {
+fn read_input<'c>(context: &'c ScalifyContext, input: &str) -> Result<(Module<'c>, String), Failure> {
     if input == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-            Failure(format!(
-                "<stdin>: error: could not read standard input: {e}\n"
-            ))
-        })?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure(format!("<stdin>: error: could not read standard input: {e}\n")))?;
         let module = io::parse_bytes(context, &bytes).map_err(|e| Failure::mlir(e, "<stdin>"))?;
         return Ok((module, "<stdin>".to_string()));
     }
@@ -108,19 +112,14 @@ fn read_input<'c>(
     // Check what MLIR's file parser would only report as a bare failure.
     match std::fs::metadata(path) {
         Err(e) => {
-            return Err(Failure(format!(
-                "{input}: error: could not open input file: {e}\n"
-            )));
+            return Err(Failure(format!("{input}: error: could not open input file: {e}\n")));
         }
         Ok(meta) if meta.is_dir() => {
-            return Err(Failure(format!(
-                "{input}: error: could not open input file: it is a directory\n"
-            )));
+            return Err(Failure(format!("{input}: error: could not open input file: it is a directory\n")));
         }
         Ok(_) => {}
     }
-    std::fs::File::open(path)
-        .map_err(|e| Failure(format!("{input}: error: could not open input file: {e}\n")))?;
+    std::fs::File::open(path).map_err(|e| Failure(format!("{input}: error: could not open input file: {e}\n")))?;
     let module = io::parse_file(context, path).map_err(|e| Failure::mlir(e, input))?;
     Ok((module, input.to_string()))
 }
@@ -140,11 +139,7 @@ fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |e: std::io::Error| {
-        Failure(format!(
-            "{output}: error: could not write output file: {e}\n"
-        ))
-    };
+    let fail = |e: std::io::Error| Failure(format!("{output}: error: could not write output file: {e}\n"));
     let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
@@ -156,20 +151,15 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
     let flag_pipeline = pipeline_from_flags(matches);
     if cli.pass_pipeline.is_some() && !flag_pipeline.is_empty() {
         return Err(Failure(
-            "scalify-opt: error: '--pass-pipeline' cannot be combined with individual pass flags\n"
-                .to_string(),
+            "scalify-opt: error: '--pass-pipeline' cannot be combined with individual pass flags\n".to_string(),
         ));
     }
     let context = ScalifyContext::new();
     // Like mlir-opt, reject a bad pipeline before reading any input.
     let pipeline = match &cli.pass_pipeline {
-        Some(text) => {
-            Pipeline::parse(&context, text).map_err(|e| Failure::mlir(e, "scalify-opt"))?
-        }
+        Some(text) => Pipeline::parse(&context, text).map_err(|e| Failure::mlir(e, "scalify-opt"))?,
         None => {
-            flag_pipeline
-                .check(&context)
-                .map_err(|e| Failure::mlir(e, "scalify-opt"))?;
+            flag_pipeline.check(&context).map_err(|e| Failure::mlir(e, "scalify-opt"))?;
             flag_pipeline
         }
     };
@@ -180,23 +170,27 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
         print_ir_before_all: cli.print_ir_before_all,
         skip_verify_each: !cli.verify_each,
     };
-    pipeline
-        .run(&context, &mut module, options)
-        .map_err(|e| Failure::mlir(e, &source_name))?;
+    let report = pipeline.run(&context, &mut module, options).map_err(|e| Failure::mlir(e, &source_name))?;
+    if let Some(report) = &report {
+        for warning in fallback_warnings(report) {
+            eprint!("{}", warning.render(&source_name));
+        }
+    }
+    if let Some(path) = &cli.scalify_report {
+        let json = report.as_ref().map(|r| r.to_json()).ok_or_else(|| {
+            Failure("scalify-opt: error: --scalify-report needs the scalify pass in the pipeline\n".to_string())
+        })?;
+        let text = format!("{json:#}\n");
+        write_output(&path.to_string_lossy(), text.as_bytes())?;
+    }
     io::verify(&context, &module).map_err(|e| Failure::mlir(e, &source_name))?;
     let emit = match cli.emit {
         EmitFormat::Pretty => Emit::Pretty,
         EmitFormat::Generic => Emit::Generic,
         EmitFormat::Bytecode => Emit::Bytecode,
     };
-    let bytes = io::print(
-        &module,
-        PrintOptions {
-            emit,
-            debug_info: cli.print_debuginfo,
-        },
-    )
-    .map_err(|e| Failure::mlir(e, &source_name))?;
+    let bytes = io::print(&module, PrintOptions { emit, debug_info: cli.print_debuginfo })
+        .map_err(|e| Failure::mlir(e, &source_name))?;
     write_output(&cli.output, &bytes)
 }
 
@@ -205,11 +199,7 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {

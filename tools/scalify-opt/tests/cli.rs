@@ -35,10 +35,7 @@ fn assert_clean_failure(output: &Output, expected: &str) {
     let err = stderr(output);
     assert_eq!(output.status.code(), Some(1), "exit code; stderr: {err}");
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert!(
-        err.contains(expected),
-        "expected {expected:?} in stderr: {err}"
-    );
+    assert!(err.contains(expected), "expected {expected:?} in stderr: {err}");
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -54,10 +51,7 @@ fn round_trips_a_fixture_to_a_file_and_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.mlir");
     let input = fixture("mlp_train_step");
-    let output = scalify_opt(
-        &[input.to_str().unwrap(), "-o", out.to_str().unwrap()],
-        None,
-    );
+    let output = scalify_opt(&[input.to_str().unwrap(), "-o", out.to_str().unwrap()], None);
     assert!(output.status.success(), "{}", stderr(&output));
     let first = std::fs::read_to_string(&out).unwrap();
     assert!(first.contains("stablehlo.dot_general"));
@@ -70,11 +64,7 @@ fn reads_stdin_and_every_input_form() {
     let text = scalify_opt(&["-"], Some(ADD.as_bytes()));
     assert!(text.status.success(), "{}", stderr(&text));
     let generic = scalify_opt(&["--emit=generic"], Some(ADD.as_bytes()));
-    assert!(
-        stdout(&generic).contains("\"stablehlo.add\"(%arg0, %arg0)"),
-        "{}",
-        stdout(&generic)
-    );
+    assert!(stdout(&generic).contains("\"stablehlo.add\"(%arg0, %arg0)"), "{}", stdout(&generic));
     let bytecode = scalify_opt(&["--emit=bytecode"], Some(ADD.as_bytes()));
     assert!(bytecode.stdout.starts_with(b"ML\xefR"));
     for form in [&generic.stdout, &bytecode.stdout] {
@@ -87,36 +77,18 @@ fn reads_stdin_and_every_input_form() {
 #[test]
 fn runs_per_pass_flags_in_order_and_pipelines() {
     let module = "func.func private @twice(%x: tensor<4xf32>) -> tensor<4xf32> {\n  %0 = stablehlo.add %x, %x : tensor<4xf32>\n  return %0 : tensor<4xf32>\n}\nfunc.func @main(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {\n  %0 = call @twice(%a) : (tensor<4xf32>) -> tensor<4xf32>\n  %1 = call @twice(%a) : (tensor<4xf32>) -> tensor<4xf32>\n  return %0, %1 : tensor<4xf32>, tensor<4xf32>\n}\n";
-    let flags = scalify_opt(
-        &["--inline", "--cse", "--symbol-dce"],
-        Some(module.as_bytes()),
-    );
+    let flags = scalify_opt(&["--inline", "--cse", "--symbol-dce"], Some(module.as_bytes()));
     assert!(flags.status.success(), "{}", stderr(&flags));
     let out = stdout(&flags);
-    assert_eq!(
-        out.matches("stablehlo.add").count(),
-        1,
-        "inline then cse leaves one add: {out}"
-    );
-    assert!(
-        !out.contains("@twice"),
-        "symbol-dce removes the inlined function: {out}"
-    );
+    assert_eq!(out.matches("stablehlo.add").count(), 1, "inline then cse leaves one add: {out}");
+    assert!(!out.contains("@twice"), "symbol-dce removes the inlined function: {out}");
 
     // cse before inline has nothing to merge yet: order matters, as in mlir-opt. (The inliner drops
     // the private callee itself, so two adds remain.)
     let reversed = scalify_opt(&["--cse", "--inline"], Some(module.as_bytes()));
-    assert_eq!(
-        stdout(&reversed).matches("stablehlo.add").count(),
-        2,
-        "{}",
-        stdout(&reversed)
-    );
+    assert_eq!(stdout(&reversed).matches("stablehlo.add").count(), 2, "{}", stdout(&reversed));
 
-    let pipeline = scalify_opt(
-        &["--pass-pipeline=builtin.module(inline,cse,symbol-dce)"],
-        Some(module.as_bytes()),
-    );
+    let pipeline = scalify_opt(&["--pass-pipeline=builtin.module(inline,cse,symbol-dce)"], Some(module.as_bytes()));
     assert_eq!(stdout(&pipeline), out);
 }
 
@@ -130,10 +102,7 @@ fn legalizes_chlo_nested_under_functions() {
 
 #[test]
 fn prints_ir_after_each_pass() {
-    let output = scalify_opt(
-        &["--cse", "--canonicalize", "--mlir-print-ir-after-all"],
-        Some(ADD.as_bytes()),
-    );
+    let output = scalify_opt(&["--cse", "--canonicalize", "--mlir-print-ir-after-all"], Some(ADD.as_bytes()));
     assert!(output.status.success());
     let err = stderr(&output);
     assert!(err.contains("IR Dump After CSE"), "{err}");
@@ -145,14 +114,8 @@ fn version_names_the_mlir_library() {
     let output = scalify_opt(&["--version"], None);
     assert!(output.status.success());
     let out = stdout(&output);
-    assert!(
-        out.starts_with(&format!("scalify-opt {}", env!("CARGO_PKG_VERSION"))),
-        "{out}"
-    );
-    assert!(
-        out.contains("libIREECompiler.so") && out.contains("revision 3.10.0"),
-        "{out}"
-    );
+    assert!(out.starts_with(&format!("scalify-opt {}", env!("CARGO_PKG_VERSION"))), "{out}");
+    assert!(out.contains("libIREECompiler.so") && out.contains("revision 3.10.0"), "{out}");
 }
 
 #[test]
@@ -164,11 +127,7 @@ fn malformed_input_reports_file_line_col_and_writes_nothing() {
     let output = scalify_opt(&[&bad, "-o", out.to_str().unwrap()], None);
     assert_clean_failure(&output, &format!("{bad}:3:"));
     assert!(stderr(&output).contains("error:"));
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        "previous contents",
-        "output touched on failure"
-    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous contents", "output touched on failure");
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 2, "a temporary file was left behind");
 }
@@ -184,31 +143,16 @@ fn verifier_errors_point_at_the_op() {
 #[test]
 fn unknown_dialect_and_op_are_diagnosed() {
     let dir = tempfile::tempdir().unwrap();
-    let unknown = write(
-        dir.path(),
-        "dialect.mlir",
-        b"func.func @f() {\n  %0 = nosuch.op : () -> i32\n  return\n}\n",
-    );
-    assert_clean_failure(
-        &scalify_opt(&[&unknown], None),
-        &format!("{unknown}:2:8: error: Dialect `nosuch' not found"),
-    );
-    let output = scalify_opt(
-        &["-"],
-        Some(b"func.func @f() {\n  %0 = stablehlo.nosuch : () -> i32\n  return\n}\n"),
-    );
-    assert_clean_failure(
-        &output,
-        "<stdin>:2:8: error: custom op 'stablehlo.nosuch' is unknown",
-    );
+    let unknown = write(dir.path(), "dialect.mlir", b"func.func @f() {\n  %0 = nosuch.op : () -> i32\n  return\n}\n");
+    assert_clean_failure(&scalify_opt(&[&unknown], None), &format!("{unknown}:2:8: error: Dialect `nosuch' not found"));
+    let output = scalify_opt(&["-"], Some(b"func.func @f() {\n  %0 = stablehlo.nosuch : () -> i32\n  return\n}\n"));
+    assert_clean_failure(&output, "<stdin>:2:8: error: custom op 'stablehlo.nosuch' is unknown");
 }
 
 #[test]
 fn binary_garbage_and_empty_input_do_not_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let garbage: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     let path = write(dir.path(), "garbage.mlir", &garbage);
     assert_clean_failure(&scalify_opt(&[&path], None), &format!("{path}:1:"));
     // Bytecode magic followed by junk: the bytecode reader must reject it, not abort.
@@ -227,45 +171,27 @@ fn missing_or_unreadable_paths_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.mlir");
     let missing = missing.to_str().unwrap();
-    assert_clean_failure(
-        &scalify_opt(&[missing], None),
-        &format!("{missing}: error: could not open input file"),
-    );
+    assert_clean_failure(&scalify_opt(&[missing], None), &format!("{missing}: error: could not open input file"));
     let folder = dir.path().to_str().unwrap();
     assert_clean_failure(&scalify_opt(&[folder], None), "it is a directory");
     let input = fixture("mlp_train_step");
     let nowhere = dir.path().join("no/such/dir/out.mlir");
     assert_clean_failure(
-        &scalify_opt(
-            &[input.to_str().unwrap(), "-o", nowhere.to_str().unwrap()],
-            None,
-        ),
+        &scalify_opt(&[input.to_str().unwrap(), "-o", nowhere.to_str().unwrap()], None),
         "could not write output file",
     );
 }
 
 #[test]
 fn bad_pipelines_and_flags_are_rejected_before_reading_input() {
-    let output = scalify_opt(
-        &["--pass-pipeline=builtin.module(no-such-pass)"],
-        Some(ADD.as_bytes()),
-    );
-    assert_clean_failure(
-        &output,
-        "'no-such-pass' does not refer to a registered pass",
-    );
+    let output = scalify_opt(&["--pass-pipeline=builtin.module(no-such-pass)"], Some(ADD.as_bytes()));
+    assert_clean_failure(&output, "'no-such-pass' does not refer to a registered pass");
     // A pass anchored on functions, scheduled on the module: MLIR refuses it, the process survives.
-    let output = scalify_opt(
-        &["--pass-pipeline=builtin.module(chlo-legalize-to-stablehlo)"],
-        Some(ADD.as_bytes()),
-    );
+    let output = scalify_opt(&["--pass-pipeline=builtin.module(chlo-legalize-to-stablehlo)"], Some(ADD.as_bytes()));
     assert_clean_failure(&output, "did you intend to nest?");
     let output = scalify_opt(&["--pass-pipeline=cse"], Some(ADD.as_bytes()));
     assert_clean_failure(&output, "builtin.module(...)");
-    let output = scalify_opt(
-        &["--pass-pipeline=builtin.module(cse)", "--inline"],
-        Some(ADD.as_bytes()),
-    );
+    let output = scalify_opt(&["--pass-pipeline=builtin.module(cse)", "--inline"], Some(ADD.as_bytes()));
     assert_clean_failure(&output, "cannot be combined");
     let output = scalify_opt(&["--no-such-flag"], Some(ADD.as_bytes()));
     assert_clean_failure(&output, "unexpected argument '--no-such-flag'");

@@ -11,9 +11,7 @@ use scalify_dialect::{ScalifyContext, io};
 use scalify_runtime::bench::{Timings, time_executions};
 use scalify_runtime::plugins::{PluginChoice, locate};
 use scalify_runtime::random::RandomInputs;
-use scalify_runtime::{
-    Client, Comparison, DType, Executable, HostArray, Plugin, TensorSpec, Tolerance, compare, npy,
-};
+use scalify_runtime::{Client, Comparison, DType, Executable, HostArray, Plugin, TensorSpec, Tolerance, compare, npy};
 use serde_json::{Value as Json, json};
 
 /// Run a StableHLO module through XLA (PJRT), optionally against a second module.
@@ -76,16 +74,11 @@ struct Loaded {
 
 fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure(format!("{name}: error: could not open input file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: error: could not open input file: {e}")))?;
     let context = ScalifyContext::new();
-    let module = io::parse_bytes(&context, &bytes)
-        .map_err(|e| Failure(e.render(&name).trim_end().to_string()))?;
-    let signature = signature(&module).ok_or_else(|| {
-        Failure(format!(
-            "{name}: error: no @main and no single public function"
-        ))
-    })?;
+    let module = io::parse_bytes(&context, &bytes).map_err(|e| Failure(e.render(&name).trim_end().to_string()))?;
+    let signature =
+        signature(&module).ok_or_else(|| Failure(format!("{name}: error: no @main and no single public function")))?;
     let specs = signature
         .arguments
         .iter()
@@ -97,23 +90,13 @@ fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
                     argument.ty.element
                 ))
             })?;
-            Ok(TensorSpec {
-                dtype,
-                shape: argument.ty.shape.clone(),
-            })
+            Ok(TensorSpec { dtype, shape: argument.ty.shape.clone() })
         })
         .collect::<Result<Vec<_>, Failure>>()?;
     let start = Instant::now();
-    let executable = client
-        .compile(&bytes)
-        .map_err(|e| Failure(format!("{name}: error: {e}")))?;
+    let executable = client.compile(&bytes).map_err(|e| Failure(format!("{name}: error: {e}")))?;
     let compile_seconds = start.elapsed().as_secs_f64();
-    Ok(Loaded {
-        signature,
-        executable: executable.with_input_specs(specs.clone()),
-        specs,
-        compile_seconds,
-    })
+    Ok(Loaded { signature, executable: executable.with_input_specs(specs.clone()), specs, compile_seconds })
 }
 
 fn inputs(cli: &Cli, loaded: &Loaded) -> Result<Vec<HostArray>, Failure> {
@@ -133,11 +116,7 @@ fn inputs(cli: &Cli, loaded: &Loaded) -> Result<Vec<HostArray>, Failure> {
             loaded.specs.len()
         )));
     }
-    cli.inputs
-        .iter()
-        .zip(&loaded.specs)
-        .map(|(path, spec)| Ok(npy::read(path, Some(spec.dtype))?))
-        .collect()
+    cli.inputs.iter().zip(&loaded.specs).map(|(path, spec)| Ok(npy::read(path, Some(spec.dtype))?)).collect()
 }
 
 /// `DIR/<prefix>_000.npy`, ... in order.
@@ -152,11 +131,7 @@ fn save_arrays(dir: &Path, prefix: &str, arrays: &[HostArray]) -> Result<(), Fai
 fn summary(array: &HostArray) -> Json {
     let values = array.to_f64();
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let mean = if finite.is_empty() {
-        f64::NAN
-    } else {
-        finite.iter().sum::<f64>() / finite.len() as f64
-    };
+    let mean = if finite.is_empty() { f64::NAN } else { finite.iter().sum::<f64>() / finite.len() as f64 };
     json!({
         "dtype": array.dtype().mlir_name(),
         "shape": array.shape(),
@@ -194,13 +169,9 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
     if let Some(dir) = &cli.save_inputs {
         save_arrays(dir, "in", &inputs)?;
     }
-    let outputs = main
-        .executable
-        .run(&inputs)
-        .map_err(|e| Failure(format!("{}: error: {e}", cli.module.display())))?;
+    let outputs = main.executable.run(&inputs).map_err(|e| Failure(format!("{}: error: {e}", cli.module.display())))?;
     if let Some(dir) = &cli.save_outputs {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure(format!("{}: error: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{}: error: {e}", dir.display())))?;
         for (i, output) in outputs.iter().enumerate() {
             npy::write(&dir.join(format!("out_{i:03}.npy")), output)?;
         }
@@ -222,21 +193,12 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
                 other_path.display()
             )));
         }
-        let expected = other
-            .executable
-            .run(&inputs)
-            .map_err(|e| Failure(format!("{}: error: {e}", other_path.display())))?;
+        let expected =
+            other.executable.run(&inputs).map_err(|e| Failure(format!("{}: error: {e}", other_path.display())))?;
         if expected.len() != outputs.len() {
-            return Err(Failure(format!(
-                "error: {} outputs against {}",
-                outputs.len(),
-                expected.len()
-            )));
+            return Err(Failure(format!("error: {} outputs against {}", outputs.len(), expected.len())));
         }
-        let tolerance = Tolerance {
-            rtol: cli.rtol,
-            atol: cli.atol,
-        };
+        let tolerance = Tolerance { rtol: cli.rtol, atol: cli.atol };
         let mut rows = Vec::new();
         for (i, (a, b)) in outputs.iter().zip(&expected).enumerate() {
             let c = compare(a, b, tolerance).map_err(|e| Failure(format!("output {i}: {e}")))?;
@@ -258,8 +220,7 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
         if let Some(other) = &reference {
             let theirs = time_executions(&other.executable, &inputs, 2, runs)?;
             report["bench_other"] = timings_json(&theirs);
-            report["bench_ratio_median"] =
-                json!(mine.median.as_secs_f64() / theirs.median.as_secs_f64());
+            report["bench_ratio_median"] = json!(mine.median.as_secs_f64() / theirs.median.as_secs_f64());
         }
     }
     if cli.json {
@@ -281,12 +242,7 @@ fn print_tables(report: &Json) {
         "{:>4}  {:<10} {:<16} {:>12} {:>12} {:>12} {:>5} {:>5}",
         "out", "dtype", "shape", "min", "max", "mean", "nan", "inf"
     );
-    for (i, o) in report["outputs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, o) in report["outputs"].as_array().into_iter().flatten().enumerate() {
         println!(
             "{:>4}  {:<10} {:<16} {:>12.5e} {:>12.5e} {:>12.5e} {:>5} {:>5}",
             i,
@@ -300,12 +256,7 @@ fn print_tables(report: &Json) {
         );
     }
     if let Some(c) = report.get("compare") {
-        println!(
-            "\ncompared with {} (rtol {}, atol {})",
-            c["other"].as_str().unwrap_or(""),
-            c["rtol"],
-            c["atol"]
-        );
+        println!("\ncompared with {} (rtol {}, atol {})", c["other"].as_str().unwrap_or(""), c["rtol"], c["atol"]);
         println!(
             "{:>4}  {:>12} {:>12} {:>12} {:>9} {:>9} {:>10}  ok",
             "out", "max abs", "max rel", "rel L2", "nan a/b", "inf a/b", "mismatch"
@@ -320,11 +271,7 @@ fn print_tables(report: &Json) {
                 format!("{}/{}", row["nan"][0], row["nan"][1]),
                 format!("{}/{}", row["inf"][0], row["inf"][1]),
                 row["mismatches"].to_string(),
-                if row["within_tolerance"].as_bool() == Some(true) {
-                    "yes"
-                } else {
-                    "NO"
-                }
+                if row["within_tolerance"].as_bool() == Some(true) { "yes" } else { "NO" }
             );
         }
         println!("all within tolerance: {}", c["within_tolerance"]);

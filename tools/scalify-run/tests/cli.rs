@@ -8,10 +8,7 @@ use scalify_runtime::{HostArray, Tolerance, compare, npy};
 use scalify_tests::{fixture, fixtures_dir};
 
 fn scalify_run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scalify-run"))
-        .args(args)
-        .output()
-        .expect("scalify-run starts")
+    Command::new(env!("CARGO_BIN_EXE_scalify-run")).args(args).output().expect("scalify-run starts")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -43,19 +40,9 @@ fn python() -> PathBuf {
 fn fixture_inputs_reproduce_the_saved_outputs() {
     let data = fixtures_dir().join("data/cnn_train_step");
     let outputs = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        fixture("cnn_train_step").to_string_lossy().into_owned(),
-        "--inputs".into(),
-    ];
-    args.extend(
-        npys(&data, "in_")
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned()),
-    );
-    args.extend([
-        "--save-outputs".into(),
-        outputs.path().to_string_lossy().into_owned(),
-    ]);
+    let mut args = vec![fixture("cnn_train_step").to_string_lossy().into_owned(), "--inputs".into()];
+    args.extend(npys(&data, "in_").iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["--save-outputs".into(), outputs.path().to_string_lossy().into_owned()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = scalify_run(&args);
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -64,15 +51,7 @@ fn fixture_inputs_reproduce_the_saved_outputs() {
     assert_eq!(actual.len(), expected.len());
     for (a, e) in actual.iter().zip(&expected) {
         let (a, e) = (npy::read(a, None).unwrap(), npy::read(e, None).unwrap());
-        let c = compare(
-            &a,
-            &e,
-            Tolerance {
-                rtol: 1e-4,
-                atol: 1e-6,
-            },
-        )
-        .unwrap();
+        let c = compare(&a, &e, Tolerance { rtol: 1e-4, atol: 1e-6 }).unwrap();
         assert!(c.within() && c.rel_l2_error < 1e-5, "{c:?}");
     }
 }
@@ -113,13 +92,7 @@ for name, (f, args) in specs.items():
         print(name, "ok")
 "#;
     let run_python = |mode: &str| {
-        let output = Command::new(python())
-            .arg("-c")
-            .arg(script)
-            .arg(dir.path())
-            .arg(mode)
-            .output()
-            .unwrap();
+        let output = Command::new(python()).arg("-c").arg(script).arg(dir.path()).arg(mode).output().unwrap();
         assert!(output.status.success(), "{}", text(&output.stderr));
         text(&output.stdout)
     };
@@ -143,13 +116,8 @@ for name, (f, args) in specs.items():
     let checked = run_python("check");
     assert_eq!(checked.lines().count(), 3, "{checked}");
     // The ids index a 50-row table: random integers were drawn in range.
-    let ids = npy::read(&dir.path().join("embed_step/in_001.npy"), None)
-        .unwrap()
-        .to_f64();
-    assert!(
-        ids.iter().all(|&i| (0.0..50.0).contains(&i)) && ids.iter().any(|&i| i >= 8.0),
-        "{ids:?}"
-    );
+    let ids = npy::read(&dir.path().join("embed_step/in_001.npy"), None).unwrap().to_f64();
+    assert!(ids.iter().all(|&i| (0.0..50.0).contains(&i)) && ids.iter().any(|&i| i >= 8.0), "{ids:?}");
 }
 
 #[test]
@@ -168,10 +136,7 @@ fn random_inputs_are_seeded() {
         assert!(out.status.success());
     }
     let read = |dir: &tempfile::TempDir| -> Vec<HostArray> {
-        npys(dir.path(), "in_")
-            .iter()
-            .map(|p| npy::read(p, None).unwrap())
-            .collect()
+        npys(dir.path(), "in_").iter().map(|p| npy::read(p, None).unwrap()).collect()
     };
     assert_eq!(read(&dirs[0]), read(&dirs[1]));
     assert_ne!(read(&dirs[0]), read(&dirs[2]));
@@ -185,11 +150,7 @@ fn compare_passes_for_equal_modules_and_fails_for_different_ones() {
         std::fs::write(&path, format!("func.func @main(%x: tensor<64xf32>) -> tensor<64xf32> {{\n  %c = stablehlo.constant dense<{factor}> : tensor<64xf32>\n  %0 = stablehlo.multiply %x, %c : tensor<64xf32>\n  return %0 : tensor<64xf32>\n}}\n")).unwrap();
         path.to_string_lossy().into_owned()
     };
-    let (a, same, off) = (
-        write("a.mlir", "2.0"),
-        write("b.mlir", "2.0"),
-        write("c.mlir", "2.01"),
-    );
+    let (a, same, off) = (write("a.mlir", "2.0"), write("b.mlir", "2.0"), write("c.mlir", "2.01"));
     let pass = scalify_run(&[&a, "--random-inputs", "--compare", &same, "--json"]);
     assert!(pass.status.success(), "{}", text(&pass.stderr));
     let report: serde_json::Value = serde_json::from_slice(&pass.stdout).unwrap();
@@ -202,10 +163,7 @@ fn compare_passes_for_equal_modules_and_fails_for_different_ones() {
     let row = &report["compare"]["outputs"][0];
     assert_eq!(report["compare"]["within_tolerance"], false);
     let rel = row["max_rel_error"].as_f64().unwrap();
-    assert!(
-        (rel - 0.01 / 2.01).abs() < 1e-4,
-        "relative error of 2.0 vs 2.01: {rel}"
-    );
+    assert!((rel - 0.01 / 2.01).abs() < 1e-4, "relative error of 2.0 vs 2.01: {rel}");
     // ...and passes when the tolerance allows it.
     let loose = scalify_run(&[&a, "--random-inputs", "--compare", &off, "--rtol", "0.01"]);
     assert!(loose.status.success(), "{}", text(&loose.stdout));
@@ -215,22 +173,11 @@ fn compare_passes_for_equal_modules_and_fails_for_different_ones() {
 fn bench_reports_timings_and_ratio() {
     let module = fixture("mlp_train_step");
     let module = module.to_str().unwrap();
-    let out = scalify_run(&[
-        module,
-        "--random-inputs",
-        "--compare",
-        module,
-        "--bench",
-        "5",
-        "--json",
-    ]);
+    let out = scalify_run(&[module, "--random-inputs", "--compare", module, "--bench", "5", "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["bench"]["runs"], 5);
-    let (median, min) = (
-        report["bench"]["median_ms"].as_f64().unwrap(),
-        report["bench"]["min_ms"].as_f64().unwrap(),
-    );
+    let (median, min) = (report["bench"]["median_ms"].as_f64().unwrap(), report["bench"]["min_ms"].as_f64().unwrap());
     assert!(min > 0.0 && min <= median, "{report}");
     assert!(report["bench_ratio_median"].as_f64().unwrap() > 0.0);
     assert!(report["compile_seconds"].as_f64().unwrap() > 0.0);
@@ -241,47 +188,27 @@ fn bad_usage_gets_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let module = fixture("mlp_train_step");
     let module = module.to_str().unwrap();
-    assert_clean_failure(
-        &scalify_run(&["/no/such/module.mlir", "--random-inputs"]),
-        "could not open input file",
-    );
+    assert_clean_failure(&scalify_run(&["/no/such/module.mlir", "--random-inputs"]), "could not open input file");
     let malformed = dir.path().join("bad.mlir");
-    std::fs::write(
-        &malformed,
-        "func.func @main(%x: tensor<4xf32>) {\n  return %y\n}\n",
-    )
-    .unwrap();
-    assert_clean_failure(
-        &scalify_run(&[malformed.to_str().unwrap(), "--random-inputs"]),
-        "bad.mlir:2:",
-    );
+    std::fs::write(&malformed, "func.func @main(%x: tensor<4xf32>) {\n  return %y\n}\n").unwrap();
+    assert_clean_failure(&scalify_run(&[malformed.to_str().unwrap(), "--random-inputs"]), "bad.mlir:2:");
     assert_clean_failure(&scalify_run(&[module]), "takes 8 arguments");
     // Right count, wrong shape: the first argument is tensor<128xf32>.
     let wrong = dir.path().join("wrong.npy");
-    npy::write(
-        &wrong,
-        &HostArray::from_f32(vec![3], &[1.0, 2.0, 3.0]).unwrap(),
-    )
-    .unwrap();
+    npy::write(&wrong, &HostArray::from_f32(vec![3], &[1.0, 2.0, 3.0]).unwrap()).unwrap();
     let mut inputs = npys(&fixtures_dir().join("data/mlp_train_step"), "in_");
     inputs[0] = wrong.clone();
     let mut args = vec![module.to_string(), "--inputs".to_string()];
     args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert_clean_failure(
-        &scalify_run(&args),
-        "input 0: the module expects tensor<128xf32>, got tensor<3xf32>",
-    );
+    assert_clean_failure(&scalify_run(&args), "input 0: the module expects tensor<128xf32>, got tensor<3xf32>");
     // A float file where the labels (i32) go.
     inputs[0] = npys(&fixtures_dir().join("data/mlp_train_step"), "in_")[0].clone();
     inputs[7] = wrong;
     let mut args = vec![module.to_string(), "--inputs".to_string()];
     args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert_clean_failure(
-        &scalify_run(&args),
-        "wrong.npy: dtype '<f4' cannot be read as i32",
-    );
+    assert_clean_failure(&scalify_run(&args), "wrong.npy: dtype '<f4' cannot be read as i32");
     assert_clean_failure(
         &scalify_run(&[module, "--random-inputs", "--plugin", "/no/plugin.so"]),
         "cannot load PJRT plugin",
@@ -291,9 +218,5 @@ fn bad_usage_gets_clear_errors() {
     std::fs::write(&unsupported, "func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {\n  %0 = stablehlo.custom_call @no_such_target(%a) : (tensor<4xf32>) -> tensor<4xf32>\n  return %0 : tensor<4xf32>\n}\n").unwrap();
     let out = scalify_run(&[unsupported.to_str().unwrap(), "--random-inputs"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("custom.mlir: error:"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("custom.mlir: error:"), "{}", text(&out.stderr));
 }

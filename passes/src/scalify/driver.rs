@@ -1,0 +1,293 @@
+//! The walk: every function's body in order, each op handed to its rule (or to the fallback), the
+//! signature's boundary handled, and the original computation removed once nothing uses it.
+//! The driver knows no op by name except at the boundaries: rules live in `rules.rs`.
+
+use melior::ir::attribute::{ArrayAttribute, DenseI64ArrayAttribute, StringAttribute, TypeAttribute};
+use melior::ir::block::BlockLike;
+use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut};
+use melior::ir::r#type::FunctionType;
+use melior::ir::{Attribute, BlockRef, Module, OperationRef, RegionLike, Type, Value, ValueLike};
+use scalify_dialect::melior;
+use scalify_dialect::types::{element_type_of, is_float_tensor, scalar_f32_type};
+use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, Severity, SourceLocation};
+
+use super::families::unscaled_fallback;
+use super::policy::{Options, SignatureMode};
+use super::report::Report;
+use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
+use super::rules;
+use super::scale::{Scale, ScaleMath};
+
+fn block_ops<'c, 'a>(block: BlockRef<'c, 'a>) -> Vec<OperationRef<'c, 'a>> {
+    let mut ops = Vec::new();
+    let mut next = block.first_operation();
+    while let Some(op) = next {
+        ops.push(op);
+        next = op.next_in_block();
+    }
+    ops
+}
+
+fn touches_float(op: &OperationRef) -> bool {
+    op.operands().any(|v| is_float_tensor(v.r#type()))
+        || op.results().any(|r| {
+            let v: Value = r.into();
+            is_float_tensor(v.r#type())
+        })
+}
+
+/// One op, by its rule; ops that never see a float are copied with their operands remapped.
+fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
+    let name = op_name(&op);
+    if !touches_float(&op) {
+        let operands: Vec<Value> = op.operands().collect::<Vec<_>>().into_iter().map(|v| rw.plain(v)).collect();
+        let copy = rw.clone_op(op, &operands);
+        for (old, new) in op.results().zip(copy.results()) {
+            rw.bind_plain(old.into(), new.into());
+        }
+        return;
+    }
+    let reason = match rules::find(&name) {
+        Some((_, family, _)) => match family.apply(rw, op) {
+            Ok(()) => {
+                rw.report.record(&name, family.name());
+                if std::env::var_os("SCALIFY_TRACE").is_some() {
+                    trace(rw, &op);
+                }
+                return;
+            }
+            Err(reason) => reason,
+        },
+        None => format!("no scale rule for '{name}'"),
+    };
+    unscaled_fallback(rw, op);
+    rw.report.fallback(&name, location_text(op.location()), reason);
+}
+
+/// `SCALIFY_TRACE=1`: each op's result scales on stderr, for debugging rules.
+fn trace<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) {
+    let scales: Vec<String> = op
+        .results()
+        .map(|r| match rw.lookup(r.into()) {
+            Mapped::Scaled(s) => match s.scale {
+                Scale::Static(x) => format!("{x:e}{}", if s.invariant { " (any)" } else { "" }),
+                Scale::Dynamic(_) => "dynamic".to_string(),
+            },
+            Mapped::Plain(_) => "-".to_string(),
+        })
+        .collect();
+    eprintln!("scalify: {} {} -> {}", op_name(op), location_text(op.location()), scales.join(", "));
+}
+
+/// Rewrites every op of `old` but its terminator into `new` (appended in order); returns the old
+/// terminator for the caller to translate.
+pub(crate) fn rewrite_block_into<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    old: BlockRef<'c, 'a>,
+    new: BlockRef<'c, 'a>,
+) -> Result<OperationRef<'c, 'a>, String> {
+    let (point, location) = (rw.point(), rw.location());
+    let ops = block_ops(old);
+    let (terminator, body) = ops.split_last().ok_or("empty region")?;
+    for op in body {
+        rw.set_point(InsertPoint::End(new), op.location());
+        rewrite_op(rw, *op);
+    }
+    rw.set_point(point, location);
+    Ok(*terminator)
+}
+
+/// Ops without uses and without side effects, removed from last to first.
+fn remove_dead_ops(block: BlockRef) {
+    for op in block_ops(block).into_iter().rev() {
+        let name = op_name(&op);
+        let effectful = matches!(
+            name.as_str(),
+            "func.return"
+                | "stablehlo.return"
+                | "stablehlo.custom_call"
+                | "stablehlo.send"
+                | "stablehlo.recv"
+                | "stablehlo.infeed"
+                | "stablehlo.outfeed"
+                | "stablehlo.after_all"
+                | "stablehlo.rng_bit_generator"
+        );
+        let used = op.results().any(|r| !scalify_dialect::values::uses(r.into()).is_empty());
+        if !effectful && !used {
+            unsafe { mlir_sys::mlirOperationDestroy(op.to_raw()) };
+        }
+    }
+}
+
+fn function_name(function: &OperationRef) -> String {
+    function.attribute("sym_name").map(|a| a.to_string().trim_matches('"').to_string()).unwrap_or_default()
+}
+
+/// `arg_attrs` / `res_attrs` with an empty dictionary inserted after every position in `scaled`.
+fn widen_attribute_list<'c>(function: &OperationRef<'c, '_>, name: &str, scaled: &[i64]) -> Option<Attribute<'c>> {
+    let attribute = function.attribute(name).ok()?;
+    let array = ArrayAttribute::try_from(attribute).ok()?;
+    let context = function.context();
+    let context = unsafe { context.to_ref() };
+    let empty = Attribute::parse(context, "{}").expect("empty dictionary");
+    let mut values = Vec::new();
+    for i in 0..array.len() {
+        values.push(array.element(i).ok()?);
+        if scaled.contains(&(i as i64)) {
+            values.push(empty);
+        }
+    }
+    Some(ArrayAttribute::new(context, &values).into())
+}
+
+fn rewrite_function<'c: 'a, 'a>(
+    context: &'c melior::Context,
+    function: OperationRef<'c, 'a>,
+    options: &Options,
+    report: &mut Report,
+) -> Result<(), String> {
+    let Some(block) = function.region(0).ok().and_then(|r| r.first_block()) else { return Ok(()) };
+    let first = block.first_operation().ok_or("function without a terminator")?;
+    let mut rw = Rewriter::new(context, options.clone(), InsertPoint::Before(first));
+    rw.set_point(InsertPoint::Before(first), function.location());
+    let data_type = options.data_type.to_mlir(context);
+
+    // Arguments.
+    let mut scaled_arguments = Vec::new();
+    let original_count = block.argument_count();
+    for index in (0..original_count).rev() {
+        let argument: Value = block.argument(index).map_err(|e| e.to_string())?.into();
+        if !is_float_tensor(argument.r#type()) {
+            continue;
+        }
+        match options.signature {
+            SignatureMode::Keep => {
+                let scaled = rw.wrap(argument, Scale::ONE);
+                rw.bind_scaled(argument, scaled);
+            }
+            SignatureMode::Scaled => {
+                let ty =
+                    scalify_dialect::types::with_element(argument.r#type(), data_type).ok_or("unranked argument")?;
+                argument.set_type(ty);
+                let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
+                rw.bind_scaled(argument, Scaled::new(argument, Scale::Dynamic(scale)));
+                scaled_arguments.push(index as i64);
+            }
+        }
+    }
+    scaled_arguments.reverse();
+
+    // Body.
+    let ops = block_ops(block);
+    let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
+    for op in body {
+        rw.set_point(InsertPoint::Before(*op), op.location());
+        rewrite_op(&mut rw, *op);
+    }
+
+    // Results.
+    rw.set_point(InsertPoint::Before(*terminator), terminator.location());
+    let mut returned = Vec::new();
+    let mut scaled_results = Vec::new();
+    for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {
+        match (rw.lookup(value), options.signature) {
+            (Mapped::Plain(v), _) => returned.push(v),
+            (Mapped::Scaled(s), SignatureMode::Keep) => {
+                let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
+                returned.push(rw.unscale(s, element));
+            }
+            (Mapped::Scaled(s), SignatureMode::Scaled) => {
+                let builder = rw.builder();
+                let scale = if s.invariant { Scale::ONE } else { s.scale };
+                returned.push(rw.convert(s.data, options.data_type));
+                returned.push(ScaleMath::new(&builder, options.rounding).value(scale));
+                scaled_results.push(index as i64);
+            }
+        }
+    }
+    let mut terminator = unsafe { OperationRefMut::from_raw(terminator.to_raw()) };
+    terminator.set_operands(&returned);
+
+    if options.signature == SignatureMode::Scaled {
+        let inputs: Vec<Type> =
+            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
+        let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
+        let widened_args = widen_attribute_list(&function, "arg_attrs", &scaled_arguments);
+        let widened_results = widen_attribute_list(&function, "res_attrs", &scaled_results);
+        let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
+        let ty: Type = FunctionType::new(context, &inputs, &outputs).into();
+        function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
+        if let Some(a) = widened_args {
+            function.set_inherent_attribute("arg_attrs", a);
+        }
+        if let Some(a) = widened_results {
+            function.set_inherent_attribute("res_attrs", a);
+        }
+        // How a caller rebuilds the pairs: these original positions became (data, scale).
+        function
+            .set_attribute("scalify.scaled_arguments", DenseI64ArrayAttribute::new(context, &scaled_arguments).into());
+        function.set_attribute("scalify.scaled_results", DenseI64ArrayAttribute::new(context, &scaled_results).into());
+        function.set_attribute("scalify.data_type", StringAttribute::new(context, options.data_type.name()).into());
+    }
+
+    remove_dead_ops(block);
+    let rewritten = std::mem::take(&mut rw.report);
+    merge(report, rewritten);
+    let _ = function_name;
+    Ok(())
+}
+
+fn merge(into: &mut Report, from: Report) {
+    for (name, entry) in from.ops {
+        let target = into.ops.entry(name).or_default();
+        target.count += entry.count;
+        for (rule, n) in entry.rules {
+            *target.rules.entry(rule).or_default() += n;
+        }
+    }
+    into.fallbacks.extend(from.fallbacks);
+}
+
+/// Runs scalify on every function of `module`. In strict mode a fallback is an error.
+pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options) -> Result<Report, MlirError> {
+    let mut report = Report::default();
+    let functions: Vec<OperationRef> =
+        block_ops(module.body()).into_iter().filter(|op| op_name(op) == "func.func").collect();
+    for function in functions {
+        rewrite_function(context.mlir(), function, options, &mut report)
+            .map_err(|e| MlirError::new(format!("scalify: {e}"), Vec::new()))?;
+    }
+    if options.strict && !report.fallbacks.is_empty() {
+        let diagnostics = report
+            .fallbacks
+            .iter()
+            .map(|f| Diagnostic::error(format!("scalify: {} (strict=true)", f.reason)).at(parse_location(&f.location)))
+            .collect();
+        return Err(MlirError::new("scalify: ops without a scale rule (strict=true)", diagnostics));
+    }
+    Ok(report)
+}
+
+/// `file:line:col` back into a location (the report stores text).
+pub(crate) fn parse_location(text: &str) -> Option<SourceLocation> {
+    let mut parts = text.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some(SourceLocation { file, line, column })
+}
+
+/// Fallbacks as warnings, in mlir-opt's form.
+pub fn fallback_warnings(report: &Report) -> Vec<Diagnostic> {
+    report
+        .fallbacks
+        .iter()
+        .map(|f| Diagnostic {
+            severity: Severity::Warning,
+            location: parse_location(&f.location),
+            message: format!("scalify: {}; computed on unscaled values with scale 1", f.reason),
+            notes: Vec::new(),
+        })
+        .collect()
+}

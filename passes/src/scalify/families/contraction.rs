@@ -1,0 +1,50 @@
+//! Contractions: a sum of K products of unit-scale data grows like sqrt(K), so the result's data is
+//! divided by r = R(sqrt(K)) and its scale multiplied by r.
+
+use melior::ir::operation::OperationLike;
+use melior::ir::{OperationRef, Value, ValueLike};
+use scalify_dialect::melior;
+use scalify_dialect::types::shape_of;
+use scalify_dialect::{ConvDimensions, DotDimensions};
+
+use super::super::pow2;
+use super::super::rewriter::{Rewriter, Scaled};
+use super::super::scale::{Scale, ScaleMath};
+use super::{emit_like, scaled_operands};
+
+/// r = R(sqrt(K)).
+fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
+    pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding)
+}
+
+fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
+    let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    let ty = rw.data_type(old.r#type());
+    let product = emit_like(rw, op, &[a.data, b.data], &[ty]);
+    let product: Value = product.result(0).expect("one result").into();
+    let r = contraction_factor(rw, k);
+    let data = if r == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / r)) };
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let scale = math.mul(math.mul(a.scale, b.scale), Scale::Static(r));
+    rw.bind_scaled(old, Scaled::new(data, scale));
+    Ok(())
+}
+
+pub fn dot_general<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let dims = DotDimensions::of(&op).map_err(|e| e.to_string())?;
+    let lhs = shape_of(op.operand(0).map_err(|e| e.to_string())?.r#type()).ok_or("unranked dot operand")?;
+    let k = dims.lhs_contracting.iter().map(|&d| lhs[d as usize]).product::<i64>();
+    contract(rw, op, k)
+}
+
+pub fn convolution<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let dims = ConvDimensions::of(&op).map_err(|e| e.to_string())?;
+    let kernel = shape_of(op.operand(1).map_err(|e| e.to_string())?.r#type()).ok_or("unranked kernel")?;
+    // Each output sums kernel-spatial x input-features-per-group products: the kernel's input feature
+    // dimension already holds input features / feature_group_count.
+    let k = dims.kernel_spatial.iter().map(|&d| kernel[d as usize]).product::<i64>()
+        * kernel[dims.kernel_input_feature as usize];
+    contract(rw, op, k)
+}

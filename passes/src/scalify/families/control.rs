@@ -1,0 +1,236 @@
+//! Control flow. A loop-carried float keeps one scale on every iteration: the scale it enters with
+//! when that is static (the yield rescales to it, by a constant), or a carried `tensor<f32>` scale when
+//! it is dynamic. Branches of a case yield at a common scale for the same reason.
+
+use melior::ir::block::BlockLike;
+use melior::ir::operation::OperationLike;
+use melior::ir::{Block, BlockRef, Location, OperationRef, Region, RegionLike, Type, Value, ValueLike};
+use scalify_dialect::InsertPoint;
+use scalify_dialect::melior;
+use scalify_dialect::types::scalar_f32_type;
+
+use super::super::driver::rewrite_block_into;
+use super::super::rewriter::{Mapped, Rewriter, Scaled};
+use super::super::scale::{Scale, ScaleMath};
+use super::{is_float, operands, results};
+
+/// How one loop-carried value travels through the rewritten loop.
+#[derive(Clone, Copy, Debug)]
+enum Carry {
+    /// Data only, at this static scale on every iteration.
+    Fixed(f32),
+    /// Data and its scale, both carried.
+    Dynamic,
+    Plain,
+}
+
+/// A detached block whose reference outlives this function's borrow: MLIR blocks do not move when
+/// their ownership passes to a region, so the reference stays valid.
+fn new_block<'c, 'a>(types: &[Type<'c>], location: Location<'c>) -> (Block<'c>, BlockRef<'c, 'a>) {
+    let arguments: Vec<(Type, Location)> = types.iter().map(|t| (*t, location)).collect();
+    let block = Block::new(&arguments);
+    let reference = unsafe { BlockRef::from_raw(block.to_raw()) };
+    (block, reference)
+}
+
+fn block_arguments<'c, 'a>(block: BlockRef<'c, 'a>) -> Vec<Value<'c, 'a>> {
+    (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect()
+}
+
+/// Binds the old region's arguments to the new block's, following `carries`.
+fn bind_arguments<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    old: &[Value<'c, 'a>],
+    new: &[Value<'c, 'a>],
+    carries: &[Carry],
+) {
+    let mut next = new.iter();
+    for (old, carry) in old.iter().zip(carries) {
+        let data = *next.next().expect("one new argument per carried value");
+        match carry {
+            Carry::Fixed(s) => rw.bind_scaled(*old, Scaled::new(data, Scale::Static(*s))),
+            Carry::Dynamic => {
+                let scale = *next.next().expect("a scale argument");
+                rw.bind_scaled(*old, Scaled::new(data, Scale::Dynamic(scale)));
+            }
+            Carry::Plain => rw.bind_plain(*old, data),
+        }
+    }
+}
+
+/// The values a region yields for `carries`, at the insertion point (before its new terminator).
+fn yielded<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, yields: &[Mapped<'c, 'a>], carries: &[Carry]) -> Vec<Value<'c, 'a>> {
+    let mut values = Vec::new();
+    for (mapped, carry) in yields.iter().zip(carries) {
+        match (mapped, carry) {
+            (Mapped::Scaled(scaled), Carry::Fixed(s)) => values.push(rw.rescale(*scaled, Scale::Static(*s))),
+            (Mapped::Scaled(scaled), Carry::Dynamic) => {
+                let builder = rw.builder();
+                let math = ScaleMath::new(&builder, rw.options.rounding);
+                values.push(scaled.data);
+                values.push(math.value(if scaled.invariant { Scale::ONE } else { scaled.scale }));
+            }
+            (Mapped::Plain(v), _) => values.push(*v),
+            (Mapped::Scaled(scaled), Carry::Plain) => values.push(scaled.data),
+        }
+    }
+    values
+}
+
+fn terminator_operands<'c, 'a>(terminator: OperationRef<'c, 'a>) -> Vec<Value<'c, 'a>> {
+    terminator.operands().collect()
+}
+
+/// Rewrites `old_region`'s block into a new block with `argument_types`; returns the block and the
+/// old terminator (the caller builds the new one).
+fn rewrite_region<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    index: usize,
+    argument_types: &[Type<'c>],
+    carries: &[Carry],
+) -> Result<(Block<'c>, BlockRef<'c, 'a>, OperationRef<'c, 'a>), String> {
+    let old_block = op.region(index).ok().and_then(|r| r.first_block()).ok_or("region without a block")?;
+    let (block, reference) = new_block(argument_types, rw.location());
+    bind_arguments(rw, &block_arguments(old_block), &block_arguments(reference), carries);
+    let terminator = rewrite_block_into(rw, old_block, reference)?;
+    Ok((block, reference, terminator))
+}
+
+fn append_return<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, block: BlockRef<'c, 'a>, values: &[Value<'c, 'a>]) {
+    let saved = (rw.point(), rw.location());
+    rw.set_point(InsertPoint::End(block), saved.1);
+    rw.builder().op("stablehlo.return", values, &[], &[]);
+    rw.set_point(saved.0, saved.1);
+}
+
+pub fn while_loop<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let (point, location) = (rw.point(), rw.location());
+    let mut carries = Vec::new();
+    let mut new_operands = Vec::new();
+    let mut types = Vec::new();
+    for value in operands(&op) {
+        match rw.lookup(value) {
+            Mapped::Scaled(s) => {
+                let fixed = if s.invariant { Some(1.0) } else { s.scale.as_static() };
+                new_operands.push(match fixed {
+                    Some(f) => rw.rescale(s, Scale::Static(f)),
+                    None => s.data,
+                });
+                types.push(rw.data_type(value.r#type()));
+                match fixed {
+                    Some(f) => carries.push(Carry::Fixed(f)),
+                    None => {
+                        let builder = rw.builder();
+                        new_operands.push(ScaleMath::new(&builder, rw.options.rounding).value(s.scale));
+                        types.push(scalar_f32_type(rw.context));
+                        carries.push(Carry::Dynamic);
+                    }
+                }
+            }
+            Mapped::Plain(v) => {
+                new_operands.push(v);
+                types.push(v.r#type());
+                carries.push(Carry::Plain);
+            }
+        }
+    }
+    let (cond, cond_ref, cond_end) = rewrite_region(rw, op, 0, &types, &carries)?;
+    let predicate = terminator_operands(cond_end).into_iter().map(|v| rw.plain(v)).collect::<Vec<_>>();
+    append_return(rw, cond_ref, &predicate);
+    let (body, body_ref, body_end) = rewrite_region(rw, op, 1, &types, &carries)?;
+    rw.set_point(InsertPoint::End(body_ref), location);
+    let body_yields: Vec<Mapped> = terminator_operands(body_end).into_iter().map(|v| rw.lookup(v)).collect();
+    let yields = yielded(rw, &body_yields, &carries);
+    append_return(rw, body_ref, &yields);
+    rw.set_point(point, location);
+
+    let (cond_region, body_region) = (Region::new(), Region::new());
+    cond_region.append_block(cond);
+    body_region.append_block(body);
+    let new = rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, vec![cond_region, body_region]);
+    let new_results = results(&new);
+    let mut next = new_results.iter();
+    for (old, carry) in results(&op).into_iter().zip(&carries) {
+        let data = *next.next().expect("a result per carried value");
+        match carry {
+            Carry::Fixed(s) => rw.bind_scaled(old, Scaled::new(data, Scale::Static(*s))),
+            Carry::Dynamic => {
+                let scale = *next.next().expect("a carried scale");
+                rw.bind_scaled(old, Scaled::new(data, Scale::Dynamic(scale)));
+            }
+            Carry::Plain => rw.bind_plain(old, data),
+        }
+    }
+    Ok(())
+}
+
+/// stablehlo.case and stablehlo.if: each float result at the largest of the branches' static
+/// scales, or carried with its scale when a branch's scale is dynamic.
+pub fn case<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let (point, location) = (rw.point(), rw.location());
+    let selector = rw.plain(op.operand(0).map_err(|e| e.to_string())?);
+    let mut branches = Vec::new();
+    for index in 0..op.region_count() {
+        let (block, reference, terminator) = rewrite_region(rw, op, index, &[], &[])?;
+        rw.set_point(InsertPoint::End(reference), location);
+        let yields: Vec<Mapped> = terminator_operands(terminator).into_iter().map(|v| rw.lookup(v)).collect();
+        branches.push((block, reference, yields));
+    }
+    // One carry per result, decided over all branches.
+    let old_results = results(&op);
+    let mut carries = Vec::new();
+    let mut types = Vec::new();
+    for (i, old) in old_results.iter().enumerate() {
+        if !is_float(*old) {
+            carries.push(Carry::Plain);
+            types.push(old.r#type());
+            continue;
+        }
+        let mut common: Option<f32> = Some(0.0);
+        for (_, _, yields) in &branches {
+            if let Mapped::Scaled(s) = yields[i] {
+                common = match (common, s.invariant, s.scale.as_static()) {
+                    (Some(c), true, _) => Some(c),
+                    (Some(c), false, Some(x)) => Some(c.max(x)),
+                    _ => None,
+                };
+            }
+        }
+        types.push(rw.data_type(old.r#type()));
+        match common {
+            Some(c) => carries.push(Carry::Fixed(if c == 0.0 { 1.0 } else { c })),
+            None => {
+                carries.push(Carry::Dynamic);
+                types.push(scalar_f32_type(rw.context));
+            }
+        }
+    }
+    let mut regions = Vec::new();
+    for (block, reference, yields) in branches {
+        rw.set_point(InsertPoint::End(reference), location);
+        let values = yielded(rw, &yields, &carries);
+        append_return(rw, reference, &values);
+        let region = Region::new();
+        region.append_block(block);
+        regions.push(region);
+    }
+    rw.set_point(point, location);
+    let name = scalify_dialect::melior::ir::operation::OperationLike::name(&op);
+    let name = name.as_string_ref().as_str().unwrap_or("stablehlo.case").to_string();
+    let new = rw.builder().op_with_regions(&name, &[selector], &types, regions);
+    let new_results = results(&new);
+    let mut next = new_results.iter();
+    for (old, carry) in old_results.into_iter().zip(&carries) {
+        let data = *next.next().expect("a result per value");
+        match carry {
+            Carry::Fixed(s) => rw.bind_scaled(old, Scaled::new(data, Scale::Static(*s))),
+            Carry::Dynamic => {
+                let scale = *next.next().expect("a scale result");
+                rw.bind_scaled(old, Scaled::new(data, Scale::Dynamic(scale)));
+            }
+            Carry::Plain => rw.bind_plain(old, data),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,302 @@
+//! Families of elementwise and layout ops, constants and conversions.
+
+use melior::ir::attribute::{AttributeLike, DenseElementsAttribute, IntegerAttribute};
+use melior::ir::operation::OperationLike;
+use melior::ir::{Attribute, OperationRef, Type, Value, ValueLike};
+use scalify_dialect::ElementType;
+use scalify_dialect::melior;
+use scalify_dialect::types::{element_type_of, shape_of};
+
+use super::super::pow2;
+use super::super::rewriter::{Mapped, Rewriter, Scaled, op_name};
+use super::super::scale::{Scale, ScaleMath};
+use super::{align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, unscaled};
+
+fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
+    results(op).iter().map(|r| rw.data_type(r.r#type())).collect()
+}
+
+/// Whether a scaled value's data is exactly 1: a positive power-of-two splat constant.
+fn is_unit_data(s: &Scaled) -> bool {
+    matches!((s.splat, s.scale.as_static()), (Some(v), Some(scale)) if v == scale as f64 && !s.invariant)
+}
+
+fn bind_one<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, scaled: Scaled<'c, 'a>) {
+    let result: Value = op.result(0).expect("one result").into();
+    rw.bind_scaled(result, scaled);
+}
+
+/// op(a): the data moves, the scale stays. A splat's value and invariance survive layout ops.
+pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let name = op_name(&op);
+    let old_operands = operands(&op);
+    let types = data_result_types(rw, &op);
+    if name == "stablehlo.optimization_barrier" {
+        // Each result is its operand: scales pass by one to one.
+        let mapped: Vec<Mapped> = old_operands.iter().map(|v| rw.lookup(*v)).collect();
+        let data: Vec<Value> = mapped
+            .iter()
+            .map(|m| match m {
+                Mapped::Scaled(s) => s.data,
+                Mapped::Plain(v) => *v,
+            })
+            .collect();
+        let new = emit_like(rw, op, &data, &types);
+        for ((old, new), m) in results(&op).into_iter().zip(results(&new)).zip(mapped) {
+            match m {
+                Mapped::Scaled(s) => rw.bind_scaled(old, Scaled { data: new, ..s }),
+                Mapped::Plain(_) => rw.bind_plain(old, new),
+            }
+        }
+        return Ok(());
+    }
+    let floats: Vec<Scaled> = old_operands.iter().filter(|v| is_float(**v)).map(|v| rw.scaled(*v)).collect();
+    let (data, scale) = align_to_max(rw, &old_operands);
+    let new = emit_like(rw, op, &data, &types);
+    let source = floats.first().copied();
+    let splat = source.and_then(|s| s.splat).map(|v| match name.as_str() {
+        "stablehlo.negate" => -v,
+        "stablehlo.abs" => v.abs(),
+        _ => v,
+    });
+    let invariant = floats.len() == 1 && source.is_some_and(|s| s.invariant);
+    for (old, new) in results(&op).into_iter().zip(results(&new)) {
+        if is_float(old) {
+            rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat });
+        } else {
+            rw.bind_plain(old, new);
+        }
+    }
+    Ok(())
+}
+
+/// a * b, sa * sb.
+pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let builder = rw.builder();
+    let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, b.scale);
+    let data = if is_unit_data(&b) {
+        a.data
+    } else if is_unit_data(&a) {
+        b.data
+    } else {
+        builder.elementwise("stablehlo.multiply", &[a.data, b.data])
+    };
+    let splat = a.splat.zip(b.splat).map(|(x, y)| x * y);
+    bind_one(rw, op, Scaled { data, scale, invariant: false, splat });
+    Ok(())
+}
+
+/// a / b, sa / sb.
+pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let builder = rw.builder();
+    let scale = ScaleMath::new(&builder, rw.options.rounding).div(a.scale, b.scale);
+    let data = if is_unit_data(&b) { a.data } else { builder.elementwise("stablehlo.divide", &[a.data, b.data]) };
+    let splat = a.splat.zip(b.splat).map(|(x, y)| x / y);
+    bind_one(rw, op, Scaled { data, scale, invariant: false, splat });
+    Ok(())
+}
+
+/// a * a, sa^2.
+pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let a = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let builder = rw.builder();
+    let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, a.scale);
+    let data = builder.elementwise("stablehlo.multiply", &[a.data, a.data]);
+    bind_one(rw, op, Scaled::new(data, scale));
+    Ok(())
+}
+
+/// a*sa/S +- b*sb/S with S = R(sqrt(sa^2 + sb^2)); a zero or infinite splat keeps the other's scale.
+pub fn sum<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let scale = match (a.invariant, b.invariant) {
+        (true, true) => Scale::ONE,
+        (true, false) => b.scale,
+        (false, true) => a.scale,
+        (false, false) => math.sum(a.scale, b.scale),
+    };
+    let (x, y) = (rw.rescale(a, scale), rw.rescale(b, scale));
+    let data = builder.elementwise(&op_name(&op), &[x, y]);
+    bind_one(rw, op, Scaled::new(data, scale));
+    Ok(())
+}
+
+/// Every float operand at S = the largest scale; float results at S, others as they are.
+pub fn align_max<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let (data, scale) = align_to_max(rw, &operands(&op));
+    let types = data_result_types(rw, &op);
+    let new = emit_like(rw, op, &data, &types);
+    for (old, new) in results(&op).into_iter().zip(results(&new)) {
+        if is_float(old) {
+            rw.bind_scaled(old, Scaled::new(new, scale));
+        } else {
+            rw.bind_plain(old, new);
+        }
+    }
+    Ok(())
+}
+
+/// Operands at a common scale, result scale 1 (atan2: a ratio of its operands).
+pub fn aligned_to_unit<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let (data, _) = align_to_max(rw, &operands(&op));
+    let types = data_result_types(rw, &op);
+    let new = emit_like(rw, op, &data, &types);
+    bind_results(rw, op, new, Scale::ONE);
+    Ok(())
+}
+
+/// A function of the data alone (sign, is_finite): positive scales do not change it.
+pub fn scale_free<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let data: Vec<Value> = scaled_operands(rw, &op).iter().map(|s| s.data).collect();
+    let types = data_result_types(rw, &op);
+    let new = emit_like(rw, op, &data, &types);
+    bind_results(rw, op, new, Scale::ONE);
+    Ok(())
+}
+
+/// sqrt(a * k) at R(sqrt(sa)), or rsqrt(a * k) at 1 / R(sqrt(sa)), with k = sa / R(sqrt(sa))^2.
+pub fn sqrt<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, reciprocal: bool) -> Result<(), String> {
+    let a = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let input_scale = if a.invariant { Scale::ONE } else { a.scale };
+    let (root, residual) = math.sqrt(input_scale);
+    let adjusted = if residual.is_one() { a.data } else { rw.multiply_by_scale(a.data, residual) };
+    let data = builder.elementwise(&op_name(&op), &[adjusted]);
+    let scale = if reciprocal { math.reciprocal(root) } else { root };
+    bind_one(rw, op, Scaled::new(data, scale));
+    Ok(())
+}
+
+/// a^n at sa^n for a splat integer exponent n and a static scale; otherwise unscaled.
+pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= 64.0);
+    let scale = a.scale.as_static().zip(exponent).map(|(s, n)| (s as f64).powi(n as i32) as f32);
+    match (exponent, scale) {
+        (Some(n), Some(scale)) if scale.is_normal() => {
+            let builder = rw.builder();
+            let n = builder.splat(a.data.r#type(), n);
+            let data = builder.elementwise("stablehlo.power", &[a.data, n]);
+            bind_one(rw, op, Scaled::new(data, Scale::Static(scale)));
+            Ok(())
+        }
+        _ => unscaled(rw, op),
+    }
+}
+
+/// float -> float keeps data and scale; to and from integers through unscaled values.
+pub fn convert<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let input = op.operand(0).map_err(|e| e.to_string())?;
+    let output: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    if is_float(input) && is_float(output) {
+        let scaled = rw.scaled(input);
+        rw.bind_scaled(output, scaled);
+        Ok(())
+    } else {
+        unscaled(rw, op)
+    }
+}
+
+/// The value of a float splat or the values of a dense float constant, as f64.
+fn constant_values(attribute: Attribute) -> Option<(bool, Vec<f64>)> {
+    let dense = DenseElementsAttribute::try_from(attribute).ok()?;
+    let raw = attribute.to_raw();
+    let element = element_type_of(attribute.r#type());
+    let is_f64 = ElementType::of(element) == Some(ElementType::F64);
+    let is_f32 = ElementType::of(element) == Some(ElementType::F32);
+    unsafe {
+        if dense.is_splat() {
+            let splat = mlir_sys::mlirDenseElementsAttrGetSplatValue(raw);
+            if !mlir_sys::mlirAttributeIsAFloat(splat) {
+                return None;
+            }
+            return Some((true, vec![mlir_sys::mlirFloatAttrGetValueDouble(splat)]));
+        }
+        let count = dense.len();
+        let values = (0..count)
+            .map(|i| {
+                if is_f32 {
+                    Some(mlir_sys::mlirDenseElementsAttrGetFloatValue(raw, i as isize) as f64)
+                } else if is_f64 {
+                    Some(mlir_sys::mlirDenseElementsAttrGetDoubleValue(raw, i as isize))
+                } else {
+                    None
+                }
+            })
+            .collect::<Option<Vec<f64>>>()?;
+        Some((false, values))
+    }
+}
+
+/// A dense constant of `ty` (a data-type tensor) holding `values`.
+fn dense_constant<'c>(ty: Type<'c>, element: ElementType, values: &[f64]) -> Attribute<'c> {
+    let bytes: Vec<u8> = match element {
+        ElementType::F32 => values.iter().flat_map(|v| (*v as f32).to_le_bytes()).collect(),
+        ElementType::F16 => values.iter().flat_map(|v| half::f16::from_f64(*v).to_le_bytes()).collect(),
+        ElementType::BF16 => values.iter().flat_map(|v| half::bf16::from_f64(*v).to_le_bytes()).collect(),
+        _ => unreachable!("data types are f32, f16 and bf16"),
+    };
+    DenseElementsAttribute::raw_buffer(ty, &bytes).into()
+}
+
+/// Splats decompose at compile time: v = (v / R(v)) * R(v). Dense constants take R(max |v|).
+pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let attribute = op.attribute("value").map_err(|e| e.to_string())?;
+    let (is_splat, values) =
+        constant_values(attribute).ok_or("only f32 and f64 dense constants are read at compile time")?;
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    let ty = rw.data_type(old.r#type());
+    let builder = rw.builder();
+    if is_splat {
+        let v = values[0];
+        let scaled = if v == 0.0 || v.is_infinite() || v.is_nan() {
+            Scaled {
+                data: builder.splat(ty, v),
+                scale: Scale::ONE,
+                invariant: v == 0.0 || v.is_infinite(),
+                splat: Some(v),
+            }
+        } else {
+            let scale = pow2::round(v as f32, rw.options.rounding);
+            Scaled {
+                data: builder.splat(ty, v / scale as f64),
+                scale: Scale::Static(scale),
+                invariant: false,
+                splat: Some(v),
+            }
+        };
+        rw.bind_scaled(old, scaled);
+        return Ok(());
+    }
+    let largest = values.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+    let scale = if largest == 0.0 { 1.0 } else { pow2::round(largest as f32, rw.options.rounding) };
+    let scaled_values: Vec<f64> = values.iter().map(|v| v / scale as f64).collect();
+    let data = builder.constant(dense_constant(ty, rw.data_element(), &scaled_values), ty);
+    rw.bind_scaled(old, Scaled::new(data, Scale::Static(scale)));
+    Ok(())
+}
+
+/// A float iota counts 0 .. n-1: data iota / R(n-1) at scale R(n-1).
+pub fn iota<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    let dimension = op
+        .attribute("iota_dimension")
+        .ok()
+        .and_then(|a| IntegerAttribute::try_from(a).ok())
+        .map(|a| a.value())
+        .ok_or("iota without iota_dimension")?;
+    let n = shape_of(old.r#type()).and_then(|s| s.get(dimension as usize).copied()).ok_or("iota of unknown size")?;
+    let scale = pow2::round((n - 1).max(1) as f32, rw.options.rounding);
+    let counted = emit_like(rw, op, &[], &[old.r#type()]);
+    let counted: Value = counted.result(0).expect("iota result").into();
+    let reciprocal = Scale::Static(1.0 / scale);
+    let data = rw.multiply_by_scale(counted, reciprocal);
+    let scaled = rw.wrap(data, Scale::Static(scale));
+    rw.bind_scaled(old, scaled);
+    Ok(())
+}

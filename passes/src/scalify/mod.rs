@@ -1,0 +1,16 @@
+//! The Scalify pass: every floating-point tensor becomes (data, scale), with a power-of-two f32 scale
+//! propagated through every op so that data stays near unit scale (arXiv 2407.17353).
+
+mod driver;
+mod families;
+pub mod policy;
+pub mod pow2;
+pub mod report;
+mod rewriter;
+pub mod rules;
+mod scale;
+
+pub use driver::{fallback_warnings, scalify};
+pub use policy::{Options, SignatureMode};
+pub use pow2::Rounding;
+pub use report::Report;

@@ -1,0 +1,58 @@
+//! What the pass did: per op name, how often it was seen, by which rule, and every fallback with the
+//! op's location. Written as JSON by `--scalify-report`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value as Json, json};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpEntry {
+    pub count: usize,
+    /// Rule names applied to this op name (one per family; `unscaled-fallback` for fallbacks).
+    pub rules: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fallback {
+    pub op: String,
+    pub location: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub ops: BTreeMap<String, OpEntry>,
+    pub fallbacks: Vec<Fallback>,
+    /// Run-time scale operations emitted (scalar ops on dynamic scales).
+    pub dynamic_scales: usize,
+}
+
+impl Report {
+    pub fn record(&mut self, op: &str, rule: &str) {
+        let entry = self.ops.entry(op.to_string()).or_default();
+        entry.count += 1;
+        *entry.rules.entry(rule.to_string()).or_default() += 1;
+    }
+
+    pub fn fallback(&mut self, op: &str, location: String, reason: String) {
+        self.record(op, "unscaled-fallback");
+        self.fallbacks.push(Fallback { op: op.to_string(), location, reason });
+    }
+
+    pub fn fallback_count(&self) -> usize {
+        self.fallbacks.len()
+    }
+
+    pub fn to_json(&self) -> Json {
+        let ops: serde_json::Map<String, Json> = self
+            .ops
+            .iter()
+            .map(|(name, entry)| (name.clone(), json!({"count": entry.count, "rules": entry.rules})))
+            .collect();
+        json!({
+            "ops": ops,
+            "fallbacks": self.fallbacks.iter().map(|f| json!({"op": f.op, "location": f.location, "reason": f.reason})).collect::<Vec<_>>(),
+            "fallback_count": self.fallbacks.len(),
+        })
+    }
+}

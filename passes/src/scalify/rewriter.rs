@@ -1,0 +1,224 @@
+//! The state a rule works with: old value -> new value map, the insertion point, and the data
+//! helpers every rule shares (unscale, rescale, wrap). Rules never modify the original ops: they build
+//! new ones at the insertion point; the driver removes the original computation once it is dead.
+
+use std::collections::HashMap;
+
+use melior::Context;
+use melior::ir::block::BlockLike;
+use melior::ir::operation::{OperationLike, OperationMutLike};
+use melior::ir::{Location, Operation, OperationRef, Type, Value, ValueLike};
+use scalify_dialect::melior;
+use scalify_dialect::types::{element_type_of, is_float_tensor, with_element};
+use scalify_dialect::{ElementType, InsertPoint, OpBuilder, SourceLocation};
+
+use super::policy::Options;
+use super::report::Report;
+use super::scale::{Scale, ScaleMath};
+
+/// A float tensor of the original program, as the rewritten program carries it: `data * scale`.
+#[derive(Clone, Copy, Debug)]
+pub struct Scaled<'c, 'a> {
+    pub data: Value<'c, 'a>,
+    pub scale: Scale<'c, 'a>,
+    /// The data is a splat of 0 or +-inf, which every scale represents equally: aligning rules take
+    /// the other operands' scale (ReLU's zero, attention's -inf mask).
+    pub invariant: bool,
+    /// The original value, when it is a splat constant (a power's exponent, a known divisor).
+    pub splat: Option<f64>,
+}
+
+impl<'c, 'a> Scaled<'c, 'a> {
+    pub fn new(data: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Self {
+        Self { data, scale, invariant: false, splat: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Mapped<'c, 'a> {
+    Scaled(Scaled<'c, 'a>),
+    /// A non-float value (integer, bool) of the rewritten program.
+    Plain(Value<'c, 'a>),
+}
+
+pub fn op_name(op: &OperationRef) -> String {
+    op.name().as_string_ref().as_str().unwrap_or("?").to_string()
+}
+
+/// `file:line:col` of an op, or its printed location when it has no file position.
+pub fn location_text(location: Location) -> String {
+    match SourceLocation::from_mlir(location) {
+        Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+        None => location.to_string(),
+    }
+}
+
+pub struct Rewriter<'c, 'a> {
+    pub context: &'c Context,
+    pub options: Options,
+    pub report: Report,
+    values: HashMap<usize, Mapped<'c, 'a>>,
+    point: InsertPoint<'c, 'a>,
+    location: Location<'c>,
+}
+
+fn key(value: Value) -> usize {
+    value.to_raw().ptr as usize
+}
+
+impl<'c: 'a, 'a> Rewriter<'c, 'a> {
+    pub fn new(context: &'c Context, options: Options, point: InsertPoint<'c, 'a>) -> Self {
+        Self {
+            context,
+            options,
+            report: Report::default(),
+            values: HashMap::new(),
+            point,
+            location: Location::unknown(context),
+        }
+    }
+
+    pub fn set_point(&mut self, point: InsertPoint<'c, 'a>, location: Location<'c>) {
+        self.point = point;
+        self.location = location;
+    }
+
+    pub fn point(&self) -> InsertPoint<'c, 'a> {
+        self.point
+    }
+
+    pub fn location(&self) -> Location<'c> {
+        self.location
+    }
+
+    pub fn builder(&self) -> OpBuilder<'c, 'a> {
+        OpBuilder::new(self.context, self.point, self.location)
+    }
+
+    pub fn data_element(&self) -> ElementType {
+        self.options.data_type
+    }
+
+    /// `ty` with its float element type replaced by the data type (non-float types unchanged).
+    pub fn data_type(&self, ty: Type<'c>) -> Type<'c> {
+        if is_float_tensor(ty) { with_element(ty, self.data_element().to_mlir(self.context)).unwrap_or(ty) } else { ty }
+    }
+
+    pub fn bind(&mut self, old: Value<'c, 'a>, new: Mapped<'c, 'a>) {
+        self.values.insert(key(old), new);
+    }
+
+    pub fn bind_scaled(&mut self, old: Value<'c, 'a>, new: Scaled<'c, 'a>) {
+        self.bind(old, Mapped::Scaled(new));
+    }
+
+    pub fn bind_plain(&mut self, old: Value<'c, 'a>, new: Value<'c, 'a>) {
+        self.bind(old, Mapped::Plain(new));
+    }
+
+    pub fn lookup(&mut self, old: Value<'c, 'a>) -> Mapped<'c, 'a> {
+        if let Some(mapped) = self.values.get(&key(old)) {
+            return *mapped;
+        }
+        if is_float_tensor(old.r#type()) {
+            // A float the walk never produced (defined in a region left as it was): scale 1.
+            let scaled = self.wrap(old, Scale::ONE);
+            self.bind_scaled(old, scaled);
+            Mapped::Scaled(scaled)
+        } else {
+            Mapped::Plain(old)
+        }
+    }
+
+    pub fn scaled(&mut self, old: Value<'c, 'a>) -> Scaled<'c, 'a> {
+        match self.lookup(old) {
+            Mapped::Scaled(s) => s,
+            Mapped::Plain(v) => Scaled::new(v, Scale::ONE),
+        }
+    }
+
+    pub fn plain(&mut self, old: Value<'c, 'a>) -> Value<'c, 'a> {
+        match self.lookup(old) {
+            Mapped::Plain(v) => v,
+            Mapped::Scaled(s) => s.data,
+        }
+    }
+
+    /// Converts a float value of any element type to the data type and pairs it with `scale`.
+    pub fn wrap(&self, value: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Scaled<'c, 'a> {
+        Scaled::new(self.convert(value, self.data_element()), scale)
+    }
+
+    /// `convert` when the element type differs, else the value itself.
+    pub fn convert(&self, value: Value<'c, 'a>, element: ElementType) -> Value<'c, 'a> {
+        if ElementType::of(element_type_of(value.r#type())) == Some(element) {
+            value
+        } else {
+            self.builder().convert(value, element)
+        }
+    }
+
+    /// `data * scale` computed in f32, converted to `element` (the original type): never in the data
+    /// type, where f16 would overflow.
+    pub fn unscale(&self, scaled: Scaled<'c, 'a>, element: ElementType) -> Value<'c, 'a> {
+        let wide = self.convert(scaled.data, ElementType::F32);
+        let value =
+            if scaled.invariant || scaled.scale.is_one() { wide } else { self.multiply_by_scale(wide, scaled.scale) };
+        self.convert(value, element)
+    }
+
+    /// `value * scale` in the value's own element type.
+    pub fn multiply_by_scale(&self, value: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Value<'c, 'a> {
+        let builder = self.builder();
+        let factor = match scale {
+            Scale::Static(s) => builder.splat(value.r#type(), s as f64),
+            Scale::Dynamic(s) => {
+                let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
+                let s = self.convert(s, element);
+                builder.broadcast_scalar(s, value.r#type())
+            }
+        };
+        builder.elementwise("stablehlo.multiply", &[value, factor])
+    }
+
+    /// The data of `scaled` re-expressed at scale `to`: `data * (scale / to)`.
+    pub fn rescale(&self, scaled: Scaled<'c, 'a>, to: Scale<'c, 'a>) -> Value<'c, 'a> {
+        if scaled.invariant {
+            return scaled.data;
+        }
+        let builder = self.builder();
+        let ratio = ScaleMath::new(&builder, self.options.rounding).div(scaled.scale, to);
+        if ratio.is_one() { scaled.data } else { self.multiply_by_scale(scaled.data, ratio) }
+    }
+
+    pub fn math_rounding(&self) -> super::pow2::Rounding {
+        self.options.rounding
+    }
+
+    /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.
+    pub fn clone_op(&self, op: OperationRef<'c, 'a>, operands: &[Value<'c, 'a>]) -> OperationRef<'c, 'a> {
+        let copy = unsafe { Operation::from_raw(melior::ir::operation::OperationLike::to_raw(&op).clone_raw()) };
+        let inserted = match self.point {
+            InsertPoint::Before(anchor) => {
+                anchor.block().expect("anchor in a block").insert_operation_before(anchor, copy)
+            }
+            InsertPoint::End(block) => block.append_operation(copy),
+        };
+        let mut mutable = unsafe { melior::ir::operation::OperationRefMut::from_raw(inserted.to_raw()) };
+        for (i, operand) in operands.iter().enumerate() {
+            mutable.set_operand(i, *operand);
+        }
+        inserted
+    }
+}
+
+/// `mlirOperationClone`, which melior exposes only on owned operations.
+trait CloneRaw {
+    fn clone_raw(self) -> mlir_sys::MlirOperation;
+}
+
+impl CloneRaw for mlir_sys::MlirOperation {
+    fn clone_raw(self) -> mlir_sys::MlirOperation {
+        unsafe { mlir_sys::mlirOperationClone(self) }
+    }
+}
