@@ -1,6 +1,14 @@
-//! Where the fixtures are, for the tests of every crate.
+//! Shared by the tests of every crate: where the fixtures are, and how to scalify a module and run
+//! it through PJRT on the CPU.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use scalify_dialect::{PrintOptions, ScalifyContext, io};
+use scalify_passes::scalify::Report;
+use scalify_passes::{Pipeline, RunOptions, scalify_pipeline};
+use scalify_runtime::plugins::{PluginChoice, locate};
+use scalify_runtime::{Client, Comparison, HostArray, Plugin, Tolerance, compare, npy};
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -20,4 +28,65 @@ pub fn fixture_paths() -> Vec<PathBuf> {
 
 pub fn fixture(name: &str) -> PathBuf {
     fixtures_dir().join(format!("{name}.mlir"))
+}
+
+/// Fixtures that have reference data: (name, inputs).
+pub fn fixtures_with_data() -> Vec<(String, Vec<HostArray>)> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let inputs = arrays(&fixtures_dir().join("data").join(&name), "in_");
+            (name, inputs)
+        })
+        .collect()
+}
+
+/// `<prefix>_*.npy` of a folder, in order.
+pub fn arrays(dir: &Path, prefix: &str) -> Vec<HostArray> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| npy::read(p, None).unwrap()).collect()
+}
+
+/// The module text after `--scalify=options` (the default pipeline), and the pass's report.
+pub fn scalify_text(module: &str, options: &str) -> (String, Report) {
+    let context = ScalifyContext::new();
+    let mut parsed = io::parse_bytes(&context, module.as_bytes()).unwrap_or_else(|e| panic!("{}", e.render("<input>")));
+    let mut pipeline = Pipeline::new();
+    for element in scalify_pipeline(options) {
+        pipeline.push(element);
+    }
+    let report = pipeline
+        .run(&context, &mut parsed, RunOptions::default())
+        .unwrap_or_else(|e| panic!("{}", e.render("<input>")))
+        .expect("scalify ran");
+    io::verify(&context, &parsed).unwrap_or_else(|e| panic!("{}", e.render("<scalified>")));
+    (String::from_utf8(io::print(&parsed, PrintOptions::default()).unwrap()).unwrap(), report)
+}
+
+/// One CPU client for the whole test binary.
+pub fn cpu() -> &'static Client {
+    static CLIENT: OnceLock<Client> = OnceLock::new();
+    CLIENT.get_or_init(|| Client::new(Plugin::load(&locate(&PluginChoice::Cpu).unwrap()).unwrap()).unwrap())
+}
+
+pub fn run(module: &str, inputs: &[HostArray]) -> Vec<HostArray> {
+    let executable = cpu().compile(module.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{module}"));
+    executable.run(inputs).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Element-wise statistics of `actual` against `expected` (no tolerance: read the fields).
+pub fn stats(actual: &HostArray, expected: &HostArray) -> Comparison {
+    compare(actual, expected, Tolerance { rtol: 0.0, atol: f64::INFINITY }).unwrap()
 }

@@ -244,14 +244,21 @@ fn while_loops_carry_data_at_a_fixed_scale() {
 fn scaled_signature_pairs_data_with_scales() {
     let (text, _) = scalify(
         "func.func @main(%x: tensor<4xf32>, %n: tensor<i32>) -> (tensor<4xf32>, tensor<i32>) {
-          %0 = stablehlo.add %x, %x : tensor<4xf32>
+          %r = stablehlo.sqrt %x : tensor<4xf32>
+          %0 = stablehlo.add %r, %x : tensor<4xf32>
           return %0, %n : tensor<4xf32>, tensor<i32>
         }",
         "data-type=f16 signature=scaled",
     );
     assert!(text.contains("(%arg0: tensor<4xf16>, %arg1: tensor<f32>, %arg2: tensor<i32>) -> (tensor<4xf16>, tensor<f32>, tensor<i32>)"), "{text}");
-    assert!(text.contains("scalify.scaled_arguments = array<i64: 0>") && text.contains("scalify.scaled_results = array<i64: 0>"), "{text}");
-    // x + x at a dynamic scale s: S = R(sqrt(2 s^2)) is computed at run time, through exponent bits.
+    assert!(
+        text.contains("scalify.scaled_arguments = array<i64: 0>")
+            && text.contains("scalify.scaled_results = array<i64: 0>"),
+        "{text}"
+    );
+    // sqrt(x) at a dynamic scale s: R(sqrt(s)) is computed at run time, through exponent bits; the
+    // sum of sqrt(x) and x takes the larger of the two scales (R(sqrt(a^2 + b^2)) = max(a, b) for
+    // powers of two rounded down).
     assert!(text.contains("stablehlo.bitcast_convert"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -271,7 +278,10 @@ fn ops_without_a_rule_fall_back_and_are_reported() {
     assert_eq!(report.fallbacks[0].op, "stablehlo.custom_call");
     assert!(report.fallbacks[0].reason.contains("no scale rule for 'stablehlo.custom_call'"));
     // The custom call sees the unscaled f32 value (data * 4).
-    assert!(text.contains("stablehlo.custom_call @my_kernel") && text.contains("dense<4.000000e+00> : tensor<4xf32>"), "{text}");
+    assert!(
+        text.contains("stablehlo.custom_call @my_kernel") && text.contains("dense<4.000000e+00> : tensor<4xf32>"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
@@ -283,7 +293,10 @@ fn strict_mode_makes_a_fallback_an_error() {
     let pipeline = Pipeline::parse(&context, "builtin.module(scalify{strict=true})").unwrap();
     let error = pipeline.run(&context, &mut parsed, RunOptions::default()).unwrap_err();
     let rendered = error.render("m.mlir");
-    assert!(rendered.contains("m.mlir:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"), "{rendered}");
+    assert!(
+        rendered.contains("m.mlir:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"),
+        "{rendered}"
+    );
 }
 
 #[test]

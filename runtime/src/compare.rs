@@ -23,7 +23,8 @@ pub struct Comparison {
     pub max_abs_error: f64,
     /// Over elements whose reference is non-zero.
     pub max_rel_error: f64,
-    /// ||actual - expected|| / ||expected|| over finite elements (0 when both are zero).
+    /// ||actual - expected|| / ||expected|| (0 when both are zero; infinite when a NaN or infinity
+    /// appears where the reference has a different value).
     pub rel_l2_error: f64,
     pub nan_actual: usize,
     pub inf_actual: usize,
@@ -46,6 +47,7 @@ pub fn compare(actual: &HostArray, expected: &HostArray, tolerance: Tolerance) -
     let (a, e) = (actual.to_f64(), expected.to_f64());
     let mut c = Comparison { count: a.len(), ..Default::default() };
     let (mut diff_sq, mut ref_sq) = (0.0f64, 0.0f64);
+    let mut unmatched_non_finite = false;
     for (&x, &y) in a.iter().zip(&e) {
         c.nan_actual += x.is_nan() as usize;
         c.inf_actual += x.is_infinite() as usize;
@@ -61,6 +63,7 @@ pub fn compare(actual: &HostArray, expected: &HostArray, tolerance: Tolerance) -
         }
         if abs.is_nan() || abs.is_infinite() {
             c.max_abs_error = f64::INFINITY;
+            unmatched_non_finite = true;
             continue;
         }
         c.max_abs_error = c.max_abs_error.max(abs);
@@ -70,7 +73,10 @@ pub fn compare(actual: &HostArray, expected: &HostArray, tolerance: Tolerance) -
         diff_sq += abs * abs;
         ref_sq += y * y;
     }
-    c.rel_l2_error = if ref_sq > 0.0 {
+    // A NaN or infinity where the reference has none (or another) is an infinite error.
+    c.rel_l2_error = if unmatched_non_finite {
+        f64::INFINITY
+    } else if ref_sq > 0.0 {
         (diff_sq / ref_sq).sqrt()
     } else if diff_sq > 0.0 {
         f64::INFINITY

@@ -32,7 +32,7 @@ pub const RULES: &[(&str, Family, &str)] = &[
     // Selections: every float operand brought to the largest scale; 0 and +-inf splats take any scale.
     ("stablehlo.maximum", AlignMax, "max(a*sa/S, b*sb/S), S = max(sa, sb)"),
     ("stablehlo.minimum", AlignMax, "min(a*sa/S, b*sb/S), S = max(sa, sb)"),
-    ("stablehlo.clamp", AlignMax, "clamp at S = max of the three scales"),
+    ("stablehlo.clamp", Clamp, "finite bounds bound the result: all three at S = max(s_lo, s_hi)"),
     ("stablehlo.select", AlignMax, "select(p, a*sa/S, b*sb/S), S = max(sa, sb)"),
     ("stablehlo.concatenate", AlignMax, "inputs at S = max of scales"),
     ("stablehlo.pad", AlignMax, "pad(a, v) at S = max(sa, sv)"),
@@ -72,6 +72,7 @@ pub const RULES: &[(&str, Family, &str)] = &[
     // Types and literals.
     ("stablehlo.convert", Convert, "float->float keeps data and scale; to and from integers via f32"),
     ("stablehlo.constant", Constant, "splat v = m * R(v) at compile time; dense: scale R(max|v|)"),
+    ("arith.constant", Constant, "as stablehlo.constant (torch-mlir emits these)"),
     ("stablehlo.iota", Iota, "iota / R(n), R(n)"),
     // Contractions: the sum over K products is brought back near unit scale by r = R(sqrt(K)).
     ("stablehlo.dot_general", DotGeneral, "dot(a, b)/r, sa*sb*r, K = product of contracting sizes"),

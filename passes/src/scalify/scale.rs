@@ -102,7 +102,9 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         }
     }
 
-    /// The scale of a sum: R(sqrt(a^2 + b^2)), or the other scale when one is zero.
+    /// The scale of a sum: R(sqrt(a^2 + b^2)), or the other scale when one is zero. For powers of two
+    /// m >= n this is m * R(sqrt(1 + (n/m)^2)) with the root in [1, sqrt(2)]: rounding down gives m,
+    /// rounding up gives 2m (m when n = 0). So no square is ever formed, and nothing overflows.
     pub fn sum(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(if x == 0.0 {
@@ -113,12 +115,23 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
                 pow2::round(((x as f64).hypot(y as f64)) as f32, self.rounding)
             }),
             _ => {
-                let (x, y) = (self.value(a), self.value(b));
-                let xx = self.builder.elementwise("stablehlo.multiply", &[x, x]);
-                let yy = self.builder.elementwise("stablehlo.multiply", &[y, y]);
-                let sum = self.builder.elementwise("stablehlo.add", &[xx, yy]);
-                // R(sqrt(x^2 + 0)) = x exactly for a power of two, so the zero case needs no select.
-                Scale::Dynamic(self.round(self.unary("stablehlo.sqrt", sum)))
+                let larger = self.max(a, b);
+                match self.rounding {
+                    Rounding::Down => larger,
+                    Rounding::Up => {
+                        let smaller = self.binary("stablehlo.minimum", a, b);
+                        let doubled = self.mul(larger, Scale::Static(2.0));
+                        let (larger, doubled) = (self.value(larger), self.value(doubled));
+                        let zero = self.builder.scalar_f32(0.0);
+                        let one_is_zero = self.compare(smaller, zero, "EQ");
+                        Scale::Dynamic(self.builder.value(
+                            "stablehlo.select",
+                            &[one_is_zero, larger, doubled],
+                            larger.r#type(),
+                            &[],
+                        ))
+                    }
+                }
             }
         }
     }

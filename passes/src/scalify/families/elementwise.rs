@@ -140,6 +140,22 @@ pub fn align_max<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
     Ok(())
 }
 
+/// clamp(lo, x, hi): with two finite bounds the result is no larger than they are, so all three go to
+/// the bounds' scale (a huge x overflows to +-inf there, which the clamp maps to its bound). With an
+/// infinite bound, as align-max.
+pub fn clamp<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let [low, x, high] = scaled_operands(rw, &op)[..] else { return Err("expected three operands".into()) };
+    if low.invariant || high.invariant {
+        return align_max(rw, op);
+    }
+    let builder = rw.builder();
+    let scale = ScaleMath::new(&builder, rw.options.rounding).max(low.scale, high.scale);
+    let data: Vec<Value> = [low, x, high].iter().map(|s| rw.rescale(*s, scale)).collect();
+    let new = builder.value("stablehlo.clamp", &data, data[1].r#type(), &[]);
+    bind_one(rw, op, Scaled::new(new, scale));
+    Ok(())
+}
+
 /// Operands at a common scale, result scale 1 (atan2: a ratio of its operands).
 pub fn aligned_to_unit<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let (data, _) = align_to_max(rw, &operands(&op));
