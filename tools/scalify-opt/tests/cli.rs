@@ -198,3 +198,66 @@ fn bad_pipelines_and_flags_are_rejected_before_reading_input() {
     let output = scalify_opt(&["--emit=svg"], Some(ADD.as_bytes()));
     assert_clean_failure(&output, "invalid value 'svg'");
 }
+
+#[test]
+fn scalify_rewrites_a_training_step_and_writes_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mlir");
+    let report = dir.path().join("report.json");
+    let input = fixture("mlp_train_step");
+    let output = scalify_opt(
+        &[
+            input.to_str().unwrap(),
+            "--scalify=data-type=f16",
+            "--scalify-report",
+            report.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "no warnings expected: {}", stderr(&output));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("xf16>"), "data in f16");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["fallback_count"], 0);
+    assert_eq!(report["ops"]["stablehlo.dot_general"]["count"], 8);
+    assert_eq!(report["ops"]["stablehlo.dot_general"]["rules"]["dot-general"], 8);
+}
+
+#[test]
+fn scalify_warns_about_fallbacks_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "custom.mlir",
+        b"func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {\n  %0 = stablehlo.custom_call @my_kernel(%x) : (tensor<4xf32>) -> tensor<4xf32>\n  return %0 : tensor<4xf32>\n}\n",
+    );
+    let lenient = scalify_opt(&[&path, "--scalify"], None);
+    assert!(lenient.status.success(), "{}", stderr(&lenient));
+    assert!(
+        stderr(&lenient).contains(&format!("{path}:2:8: warning: scalify: no scale rule for 'stablehlo.custom_call'")),
+        "{}",
+        stderr(&lenient)
+    );
+    let out = dir.path().join("out.mlir");
+    let strict = scalify_opt(&[&path, "--scalify=strict=true", "-o", out.to_str().unwrap()], None);
+    assert_clean_failure(&strict, &format!("{path}:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"));
+    assert!(!out.exists(), "strict failure wrote an output");
+}
+
+#[test]
+fn scalify_in_a_pipeline_and_bad_options() {
+    let input = fixture("rnn_train_step");
+    let output = scalify_opt(
+        &[input.to_str().unwrap(), "--pass-pipeline=builtin.module(inline,scalify{data-type=bf16 rounding=up},cse)"],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("xbf16>"));
+    let bad = scalify_opt(&[input.to_str().unwrap(), "--scalify=data-type=f64"], None);
+    assert_clean_failure(&bad, "data-type must be f32, f16 or bf16, not 'f64'");
+    let needs_pass = scalify_opt(&[input.to_str().unwrap(), "--cse", "--scalify-report=/tmp/x.json"], None);
+    assert_clean_failure(&needs_pass, "--scalify-report needs the scalify pass");
+}
