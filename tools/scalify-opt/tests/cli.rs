@@ -243,7 +243,10 @@ fn scalify_warns_about_fallbacks_with_their_location() {
     );
     let out = dir.path().join("out.mlir");
     let strict = scalify_opt(&[&path, "--scalify=strict=true", "-o", out.to_str().unwrap()], None);
-    assert_clean_failure(&strict, &format!("{path}:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"));
+    assert_clean_failure(
+        &strict,
+        &format!("{path}:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"),
+    );
     assert!(!out.exists(), "strict failure wrote an output");
 }
 
