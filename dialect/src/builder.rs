@@ -2,6 +2,7 @@
 //! are always given, never inferred: `convert` and `dot_general` have no type inference in MLIR.
 
 use melior::Context;
+use melior::ir::RegionLike;
 use melior::ir::attribute::{DenseElementsAttribute, DenseI64ArrayAttribute, FloatAttribute};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationBuilder, OperationLike};
@@ -127,6 +128,40 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         let target = with_element(ty, element_type_of(scalar.r#type())).expect("broadcast to a ranked tensor");
         let dims = DenseI64ArrayAttribute::new(self.context, &[]);
         self.value("stablehlo.broadcast_in_dim", &[scalar], target, &[("broadcast_dimensions", dims.into())])
+    }
+
+    /// The reduction of every element of a float `value` to a rank-0 tensor with `body`
+    /// (`stablehlo.add`, `stablehlo.maximum`, ...), starting from `init`.
+    pub fn reduce_all(&self, value: Value<'c, '_>, body: &str, init: f64) -> Value<'c, 'a> {
+        let element = element_type_of(value.r#type());
+        let scalar = crate::types::tensor_type(&[], element);
+        let rank = crate::types::shape_of(value.r#type()).map_or(0, |s| s.len());
+        let init = self.splat(scalar, init);
+        let block = melior::ir::Block::new(&[(scalar, self.location), (scalar, self.location)]);
+        let (x, y) = (block.argument(0).expect("two arguments"), block.argument(1).expect("two arguments"));
+        let combined = block.append_operation(
+            OperationBuilder::new(body, self.location)
+                .add_operands(&[x.into(), y.into()])
+                .add_results(&[scalar])
+                .build()
+                .expect("reduction body"),
+        );
+        let result: Value = combined.result(0).expect("one result").into();
+        block.append_operation(
+            OperationBuilder::new("stablehlo.return", self.location).add_operands(&[result]).build().expect("return"),
+        );
+        let region = melior::ir::Region::new();
+        region.append_block(block);
+        let dimensions: Vec<i64> = (0..rank as i64).collect();
+        let dimensions = DenseI64ArrayAttribute::new(self.context, &dimensions);
+        let operation = OperationBuilder::new("stablehlo.reduce", self.location)
+            .add_operands(&[value, init])
+            .add_results(&[scalar])
+            .add_attributes(&[(Identifier::new(self.context, "dimensions"), dimensions.into())])
+            .add_regions([region])
+            .build()
+            .expect("reduce");
+        self.insert(operation).result(0).expect("one result").into()
     }
 
     pub fn clamp(&self, low: Value<'c, '_>, value: Value<'c, '_>, high: Value<'c, '_>) -> Value<'c, 'a> {

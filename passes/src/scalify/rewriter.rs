@@ -16,6 +16,17 @@ use super::policy::Options;
 use super::report::Report;
 use super::scale::{Scale, ScaleMath};
 
+/// Which magnitude of a tensor a dynamic rescale reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statistic {
+    /// max |x|
+    Max,
+    /// mean |x|
+    L1,
+    /// sqrt(mean x^2)
+    L2,
+}
+
 /// A float tensor of the original program, as the rewritten program carries it: `data * scale`.
 #[derive(Clone, Copy, Debug)]
 pub struct Scaled<'c, 'a> {
@@ -167,18 +178,30 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         self.convert(value, element)
     }
 
-    /// `value * scale` in the value's own element type.
+    /// `value * scale`, stored in the value's own element type. In f16 and bf16 a factor outside the
+    /// type's normal range (or a run-time factor, which may be) is applied in f32: a ratio of scales
+    /// such as 2^-30 would flush to zero as an f16 constant.
     pub fn multiply_by_scale(&self, value: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Value<'c, 'a> {
         let builder = self.builder();
-        let factor = match scale {
-            Scale::Static(s) => builder.splat(value.r#type(), s as f64),
-            Scale::Dynamic(s) => {
-                let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
-                let s = self.convert(s, element);
-                builder.broadcast_scalar(s, value.r#type())
+        let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
+        let narrow = matches!(element, ElementType::F16 | ElementType::BF16);
+        match scale {
+            Scale::Static(s) if !narrow || (s as f64 >= element.min_normal() && s as f64 <= element.max_finite()) => {
+                let factor = builder.splat(value.r#type(), s as f64);
+                builder.elementwise("stablehlo.multiply", &[value, factor])
             }
-        };
-        builder.elementwise("stablehlo.multiply", &[value, factor])
+            _ if narrow => {
+                let wide = self.convert(value, ElementType::F32);
+                let product = self.multiply_by_scale(wide, scale);
+                self.convert(product, element)
+            }
+            Scale::Static(_) => unreachable!("wide types take every static factor"),
+            Scale::Dynamic(s) => {
+                let s = self.convert(s, element);
+                let factor = builder.broadcast_scalar(s, value.r#type());
+                builder.elementwise("stablehlo.multiply", &[value, factor])
+            }
+        }
     }
 
     /// The data of `scaled` re-expressed at scale `to`: `data * (scale / to)`.
@@ -191,8 +214,47 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         if ratio.is_one() { scaled.data } else { self.multiply_by_scale(scaled.data, ratio) }
     }
 
-    pub fn math_rounding(&self) -> super::pow2::Rounding {
-        self.options.rounding
+    /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`): the
+    /// data statistics behind dynamic rescaling. One reduction over the value.
+    pub fn magnitude(&self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
+        let builder = self.builder();
+        let wide = self.convert(value, ElementType::F32);
+        let count = scalify_dialect::types::shape_of(wide.r#type()).map_or(1, |s| s.iter().product::<i64>()).max(1);
+        let absolute = builder.elementwise("stablehlo.abs", &[wide]);
+        let raw = match statistic {
+            Statistic::Max => builder.reduce_all(absolute, "stablehlo.maximum", 0.0),
+            Statistic::L1 => {
+                let sum = builder.reduce_all(absolute, "stablehlo.add", 0.0);
+                builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)])
+            }
+            Statistic::L2 => {
+                let squares = builder.elementwise("stablehlo.multiply", &[absolute, absolute]);
+                let sum = builder.reduce_all(squares, "stablehlo.add", 0.0);
+                let mean = builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)]);
+                builder.elementwise("stablehlo.sqrt", &[mean])
+            }
+        };
+        let rounded = ScaleMath::new(&builder, self.options.rounding).round(raw);
+        builder.elementwise("stablehlo.maximum", &[rounded, builder.scalar_f32(floor)])
+    }
+
+    /// Re-expresses `(value, scale)` at `scale * norm` with `norm` from the value's own statistic:
+    /// the data returns near unit magnitude whatever the static estimate was. Divides in f32, where
+    /// any power of two is representable, then stores in the data type.
+    pub fn normalize(
+        &self,
+        value: Value<'c, 'a>,
+        scale: Scale<'c, 'a>,
+        statistic: Statistic,
+        floor: f32,
+    ) -> Scaled<'c, 'a> {
+        let norm = self.magnitude(value, statistic, floor);
+        let builder = self.builder();
+        let wide = self.convert(value, ElementType::F32);
+        let reciprocal = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), norm]);
+        let data = self.multiply_by_scale(wide, Scale::Dynamic(reciprocal));
+        let new_scale = ScaleMath::new(&builder, self.options.rounding).mul(scale, Scale::Dynamic(norm));
+        self.wrap(data, new_scale)
     }
 
     /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.
