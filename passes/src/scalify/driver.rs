@@ -247,6 +247,7 @@ fn merge(into: &mut Report, from: Report) {
         }
     }
     into.fallbacks.extend(from.fallbacks);
+    into.dots.extend(from.dots);
 }
 
 /// Runs scalify on every function of `module`. In strict mode a fallback is an error.

@@ -3,14 +3,15 @@
 
 mod driver;
 mod families;
+mod fp8;
 pub mod policy;
 pub mod pow2;
 pub mod report;
-mod rewriter;
+pub mod rewriter;
 pub mod rules;
 mod scale;
 
 pub use driver::{fallback_warnings, scalify};
-pub use policy::{Options, SignatureMode};
+pub use policy::{MatmulType, Options, PRESETS, SignatureMode};
 pub use pow2::Rounding;
 pub use report::Report;

@@ -19,8 +19,24 @@ pub struct Fallback {
     pub reason: String,
 }
 
+/// What happened to one dot_general under matmul-type=f8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DotRecord {
+    pub location: String,
+    pub lhs_shape: Vec<i64>,
+    pub rhs_shape: Vec<i64>,
+    pub flops: u64,
+    pub role: String,
+    /// (lhs, rhs) FP8 formats when lowered.
+    pub formats: Option<(String, String)>,
+    pub lowered: bool,
+    pub reason: String,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// Every dot_general considered for FP8, in program order.
+    pub dots: Vec<DotRecord>,
     pub ops: BTreeMap<String, OpEntry>,
     pub fallbacks: Vec<Fallback>,
     /// Run-time scale operations emitted (scalar ops on dynamic scales).
@@ -53,6 +69,11 @@ impl Report {
             "ops": ops,
             "fallbacks": self.fallbacks.iter().map(|f| json!({"op": f.op, "location": f.location, "reason": f.reason})).collect::<Vec<_>>(),
             "fallback_count": self.fallbacks.len(),
+            "dots": self.dots.iter().map(|d| json!({
+                "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
+                "role": d.role, "formats": d.formats.as_ref().map(|(a, b)| vec![a, b]), "fp8": d.lowered,
+                "why": d.reason,
+            })).collect::<Vec<_>>(),
         })
     }
 }

@@ -7,8 +7,9 @@ use scalify_dialect::melior;
 use scalify_dialect::types::shape_of;
 use scalify_dialect::{ConvDimensions, DotDimensions};
 
+use super::super::fp8;
 use super::super::pow2;
-use super::super::rewriter::{Rewriter, Scaled};
+use super::super::rewriter::{Rewriter, Scaled, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::{emit_like, scaled_operands};
 
@@ -19,6 +20,9 @@ fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
 
 fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    if op_name(&op) == "stablehlo.dot_general" && fp8::try_lower(rw, op, a, b, k)? {
+        return Ok(());
+    }
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
     let ty = rw.data_type(old.r#type());
     let product = emit_like(rw, op, &[a.data, b.data], &[ty]);

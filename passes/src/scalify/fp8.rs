@@ -1,0 +1,218 @@
+//! FP8 matmuls: which dot_generals go to FP8, in which formats, and the lowering XLA's GPU
+//! GemmRewriter fuses into a cuBLASLt FP8 GEMM: per operand `convert(clamp(x * s))` to FP8 with the
+//! format's exact bounds, `dot_general(f8, f8) -> f32`, then a multiply by a scalar splat.
+
+use melior::ir::operation::OperationLike;
+use melior::ir::{OperationRef, Value, ValueLike};
+use scalify_dialect::melior;
+use scalify_dialect::types::{shape_of, with_element};
+use scalify_dialect::{DotDimensions, ElementType};
+
+use super::policy::MatmulType;
+use super::pow2;
+use super::report::DotRecord;
+use super::rewriter::{Rewriter, Scaled, location_text, op_name};
+use super::scale::{Scale, ScaleMath};
+
+/// Where a matmul sits in the training step, read from JAX's name stack (debug locations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `jvp(...)`: forward pass.
+    Forward,
+    /// `transpose(jvp(...))`: backward pass.
+    Backward,
+    /// No name stack and no marker: treated as forward (both operands in the forward format).
+    Unknown,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Forward => "forward",
+            Role::Backward => "backward",
+            Role::Unknown => "unknown (treated as forward)",
+        }
+    }
+}
+
+fn location_says(location: &str) -> Role {
+    if location.contains("transpose(") {
+        Role::Backward
+    } else if location.contains("jvp(") {
+        Role::Forward
+    } else {
+        Role::Unknown
+    }
+}
+
+/// Ops that move data without changing which pass it belongs to.
+const LAYOUT: &[&str] = &[
+    "stablehlo.transpose",
+    "stablehlo.reshape",
+    "stablehlo.broadcast_in_dim",
+    "stablehlo.convert",
+    "stablehlo.copy",
+    "stablehlo.slice",
+];
+
+/// The op that produced `value`, looking through layout ops; `None` for block arguments.
+fn producer<'c, 'a>(mut value: Value<'c, 'a>) -> Option<OperationRef<'c, 'a>> {
+    for _ in 0..16 {
+        if !value.is_operation_result() {
+            return None;
+        }
+        let owner = unsafe { OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(value.to_raw())) };
+        if LAYOUT.contains(&op_name(&owner).as_str()) {
+            value = owner.operand(0).ok()?;
+        } else {
+            return Some(owner);
+        }
+    }
+    None
+}
+
+/// A `scalify.fp8_forward` / `scalify.fp8_backward` marker on an operand: the user's format hint.
+fn marked_format(value: Value, options: &super::policy::Options) -> Option<ElementType> {
+    let op = producer(value)?;
+    if op_name(&op) != "stablehlo.custom_call" {
+        return None;
+    }
+    match op.attribute("call_target_name").ok()?.to_string().trim_matches('"') {
+        "scalify.fp8_forward" => Some(options.fp8_forward),
+        "scalify.fp8_backward" => Some(options.fp8_backward),
+        _ => None,
+    }
+}
+
+/// Whether an operand was computed by the backward pass (its producer's name stack).
+fn is_gradient(value: Value) -> bool {
+    producer(value).is_some_and(|op| location_says(&op.location().to_string()) == Role::Backward)
+}
+
+/// The formats of (lhs, rhs) and the role, or why the dot stays in the data type.
+fn formats(rw: &Rewriter, op: &OperationRef, lhs: Value, rhs: Value) -> (Role, (ElementType, ElementType)) {
+    let options = &rw.options;
+    let role = location_says(&op.location().to_string());
+    let (forward, backward) = (options.fp8_forward, options.fp8_backward);
+    let (mut a, mut b) = match role {
+        Role::Backward => match (is_gradient(lhs), is_gradient(rhs)) {
+            (true, false) => (backward, forward),
+            (false, true) => (forward, backward),
+            // Both from the backward pass (a gradient of a gradient): the lhs is taken as the gradient.
+            (true, true) => (backward, forward),
+            (false, false) => (forward, forward),
+        },
+        _ => (forward, forward),
+    };
+    if let Some(format) = marked_format(lhs, options) {
+        a = format;
+    }
+    if let Some(format) = marked_format(rhs, options) {
+        b = format;
+    }
+    // cuBLASLt takes at least one E4M3FN operand; E5M2 x E5M2 would fall back to f16 in XLA.
+    if a == ElementType::F8E5M2 && b == ElementType::F8E5M2 {
+        a = ElementType::F8E4M3FN;
+    }
+    (role, (a, b))
+}
+
+/// One operand as FP8 data: rescaled from its own statistic when the policy asks (so that its
+/// largest magnitude sits at half the format's maximum, or its RMS at 1), clamped to the format's
+/// exact finite range (E4M3FN +-448, E5M2 +-57344: XLA's convert does not saturate), converted.
+fn to_fp8<'c: 'a, 'a>(
+    rw: &Rewriter<'c, 'a>,
+    operand: Scaled<'c, 'a>,
+    format: ElementType,
+) -> (Value<'c, 'a>, Scale<'c, 'a>) {
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let wide = rw.convert(operand.data, ElementType::F32);
+    let scale = if operand.invariant { Scale::ONE } else { operand.scale };
+    let (wide, scale) = match rw.options.rescale {
+        None => (wide, scale),
+        Some(statistic) => {
+            // Floored so that an all-zero operand gets a finite factor (headroom / norm <= 2^79).
+            let norm = rw.magnitude(wide, statistic, 2f32.powi(-64));
+            let headroom = match statistic {
+                super::rewriter::Statistic::Max => pow2::pow2_down(format.max_finite() as f32) / 2.0,
+                _ => 1.0,
+            };
+            // data * headroom / norm, at scale * norm / headroom.
+            let factor = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(headroom), norm]);
+            let data = rw.multiply_by_scale(wide, Scale::Dynamic(factor));
+            let new_scale = math.mul(scale, math.div(Scale::Dynamic(norm), Scale::Static(headroom)));
+            (data, new_scale)
+        }
+    };
+    let bound = format.max_finite();
+    let low = builder.splat(wide.r#type(), -bound);
+    let high = builder.splat(wide.r#type(), bound);
+    let clamped = builder.clamp(low, wide, high);
+    (builder.convert(clamped, format), scale)
+}
+
+/// Lowers `op` (a dot_general) to FP8 if the policy and its shape allow; records the decision.
+/// Returns whether it did (when not, the caller computes the dot in the data type).
+pub fn try_lower<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    a: Scaled<'c, 'a>,
+    b: Scaled<'c, 'a>,
+    k: i64,
+) -> Result<bool, String> {
+    if rw.options.matmul_type != MatmulType::F8 {
+        return Ok(false);
+    }
+    let dims = DotDimensions::of(&op).map_err(|e| e.to_string())?;
+    let (lhs, rhs) = (op.operand(0).map_err(|e| e.to_string())?, op.operand(1).map_err(|e| e.to_string())?);
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    let result_shape = shape_of(old.r#type()).unwrap_or_default();
+    let flops = 2 * result_shape.iter().product::<i64>().max(1) as u64 * k.max(1) as u64;
+    let (role, (fa, fb)) = formats(rw, &op, lhs, rhs);
+    let mut record = DotRecord {
+        location: location_text(op.location()),
+        lhs_shape: shape_of(lhs.r#type()).unwrap_or_default(),
+        rhs_shape: shape_of(rhs.r#type()).unwrap_or_default(),
+        flops,
+        role: role.name().to_string(),
+        formats: None,
+        lowered: false,
+        reason: String::new(),
+    };
+    let refusal = if dims.lhs_contracting.len() != 1 || dims.rhs_contracting.len() != 1 {
+        Some(format!(
+            "{} contracting dimensions; cuBLASLt FP8 GEMMs take one per operand",
+            dims.lhs_contracting.len().max(dims.rhs_contracting.len())
+        ))
+    } else if flops < rw.options.fp8_min_flops {
+        Some(format!("{flops} FLOPs is below fp8-min-flops={}", rw.options.fp8_min_flops))
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        record.reason = format!("kept in {}: {reason}", rw.options.data_type.name());
+        rw.report.dots.push(record);
+        return Ok(false);
+    }
+    let (a8, sa) = to_fp8(rw, a, fa);
+    let (b8, sb) = to_fp8(rw, b, fb);
+    let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
+    let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);
+    let product: Value = product.result(0).expect("one result").into();
+    let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
+    let data = if r == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / r)) };
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let scale = math.mul(math.mul(sa, sb), Scale::Static(r));
+    let scaled = rw.wrap(data, scale);
+    rw.bind_scaled(old, scaled);
+    record.formats = Some((fa.name().to_string(), fb.name().to_string()));
+    record.lowered = true;
+    record.reason = match rw.options.rescale {
+        None => "fp8: operand scales from propagation".to_string(),
+        Some(statistic) => format!("fp8: operands rescaled from their {statistic:?} at the cast"),
+    };
+    rw.report.dots.push(record);
+    Ok(true)
+}
