@@ -152,6 +152,29 @@ fn to_fp8<'c: 'a, 'a>(
     (builder.convert(clamped, format), scale)
 }
 
+/// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
+/// one (in the order given, which pairs them with the other operand's).
+fn gemm_layout<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, value: Value<'c, 'a>, batch: &[i64], contracting: &[i64]) -> Value<'c, 'a> {
+    let shape = shape_of(value.r#type()).unwrap_or_default();
+    let free: Vec<i64> = (0..shape.len() as i64).filter(|d| !batch.contains(d) && !contracting.contains(d)).collect();
+    let order: Vec<i64> = batch.iter().chain(&free).chain(contracting).copied().collect();
+    let builder = rw.builder();
+    let element = scalify_dialect::types::element_type_of(value.r#type());
+    let permuted_shape: Vec<u64> = order.iter().map(|&d| shape[d as usize] as u64).collect();
+    let transposed = if order.iter().enumerate().all(|(i, &d)| i as i64 == d) {
+        value
+    } else {
+        let permutation = melior::ir::attribute::DenseI64ArrayAttribute::new(rw.context, &order);
+        let ty = scalify_dialect::types::tensor_type(&permuted_shape, element);
+        builder.value("stablehlo.transpose", &[value], ty, &[("permutation", permutation.into())])
+    };
+    let kept = batch.len() + free.len();
+    let mut merged_shape: Vec<u64> = permuted_shape[..kept].to_vec();
+    merged_shape.push(permuted_shape[kept..].iter().product());
+    let ty = scalify_dialect::types::tensor_type(&merged_shape, element);
+    builder.value("stablehlo.reshape", &[transposed], ty, &[])
+}
+
 /// Lowers `op` (a dot_general) to FP8 if the policy and its shape allow; records the decision.
 /// Returns whether it did (when not, the caller computes the dot in the data type).
 pub fn try_lower<'c: 'a, 'a>(
@@ -180,11 +203,8 @@ pub fn try_lower<'c: 'a, 'a>(
         lowered: false,
         reason: String::new(),
     };
-    let refusal = if dims.lhs_contracting.len() != 1 || dims.rhs_contracting.len() != 1 {
-        Some(format!(
-            "{} contracting dimensions; cuBLASLt FP8 GEMMs take one per operand",
-            dims.lhs_contracting.len().max(dims.rhs_contracting.len())
-        ))
+    let refusal = if dims.lhs_contracting.is_empty() {
+        Some("no contracting dimension (an outer product)".to_string())
     } else if flops < rw.options.fp8_min_flops {
         Some(format!("{flops} FLOPs is below fp8-min-flops={}", rw.options.fp8_min_flops))
     } else {
@@ -198,8 +218,25 @@ pub fn try_lower<'c: 'a, 'a>(
     let (a8, sa) = to_fp8(rw, a, fa);
     let (b8, sb) = to_fp8(rw, b, fb);
     let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
-    let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);
-    let product: Value = product.result(0).expect("one result").into();
+    let product = if dims.lhs_contracting.len() == 1 {
+        let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);
+        product.result(0).expect("one result").into()
+    } else {
+        // Several contracting dimensions (a weight gradient summed over batch and time): merged into
+        // one, as XLA's dot decomposer would, so the GEMM rewriter sees one per operand.
+        let a8 = gemm_layout(rw, a8, &dims.lhs_batch, &dims.lhs_contracting);
+        let b8 = gemm_layout(rw, b8, &dims.rhs_batch, &dims.rhs_contracting);
+        let batch: Vec<i64> = (0..dims.lhs_batch.len() as i64).collect();
+        let rank = |v: Value| shape_of(v.r#type()).map_or(0, |s| s.len()) as i64;
+        let merged = DotDimensions {
+            lhs_batch: batch.clone(),
+            rhs_batch: batch,
+            lhs_contracting: vec![rank(a8) - 1],
+            rhs_contracting: vec![rank(b8) - 1],
+        };
+        let attribute = merged.to_attribute(rw.context);
+        rw.builder().value("stablehlo.dot_general", &[a8, b8], output, &[("dot_dimension_numbers", attribute)])
+    };
     let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
     let data = if r == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / r)) };
     let builder = rw.builder();
