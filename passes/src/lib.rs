@@ -3,5 +3,6 @@
 
 pub mod pipeline;
 pub mod scalify;
+pub mod strip_markers;
 
 pub use pipeline::{PASS_FLAGS, Pipeline, RunOptions, scalify_pipeline};

@@ -17,6 +17,11 @@ pub const PASS_FLAGS: &[(&str, &str, &str)] = &[
     ("cse", "cse", "Eliminate common sub-expressions"),
     ("symbol-dce", "symbol-dce", "Eliminate dead symbols"),
     (
+        "scalify-strip-markers",
+        "scalify-strip-markers",
+        "Remove scalify's marker custom calls (identities), so a marked program runs without scalify",
+    ),
+    (
         "chlo-legalize-to-stablehlo",
         "func.func(chlo-legalize-to-stablehlo)",
         "Legalize CHLO ops (erf, square, ...) to StableHLO",
@@ -71,10 +76,14 @@ fn scalify_options(element: &str) -> Option<&str> {
     rest.strip_prefix('{')?.strip_suffix('}')
 }
 
-/// A run of consecutive MLIR passes, or the scalify pass.
+/// The marker-stripping pass, also run by this crate.
+const STRIP_MARKERS: &str = "scalify-strip-markers";
+
+/// A run of consecutive MLIR passes, or one of the project's own passes.
 enum Stage<'p> {
     Mlir(Vec<&'p str>),
     Scalify(Options),
+    StripMarkers,
 }
 
 /// An ordered list of pipeline elements run on the top-level `builtin.module`.
@@ -135,6 +144,10 @@ impl Pipeline {
     fn stages(&self) -> Result<Vec<Stage<'_>>, MlirError> {
         let mut stages = Vec::new();
         for element in &self.elements {
+            if element == STRIP_MARKERS {
+                stages.push(Stage::StripMarkers);
+                continue;
+            }
             if let Some(options) = scalify_options(element) {
                 let options = Options::parse(options)
                     .map_err(|e| MlirError::new(format!("invalid options of '{element}': {e}"), Vec::new()))?;
@@ -183,6 +196,12 @@ impl Pipeline {
         for stage in self.stages()? {
             match stage {
                 Stage::Mlir(elements) => Self::run_mlir(context, module, &elements, options)?,
+                Stage::StripMarkers => {
+                    crate::strip_markers::strip_markers(module);
+                    if options.print_ir_after_all {
+                        dump(module, "After", "StripMarkers");
+                    }
+                }
                 Stage::Scalify(scalify_options) => {
                     if options.print_ir_before_all {
                         dump(module, "Before", "Scalify");

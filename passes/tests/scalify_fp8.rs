@@ -87,6 +87,9 @@ fn small_dot_stays_in_f16_below_the_threshold() {
     assert!(!dot.lowered);
     assert_eq!(dot.reason, "kept in f16: 512 FLOPs is below fp8-min-flops=1000");
     assert_eq!(dot.role, "unknown (treated as forward)");
-    assert!(!text.contains("f8E4M3FN") && text.contains("(tensor<4x8xf16>, tensor<8x8xf16>) -> tensor<4x8xf16>"), "{text}");
+    assert!(
+        !text.contains("f8E4M3FN") && text.contains("(tensor<4x8xf16>, tensor<8x8xf16>) -> tensor<4x8xf16>"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }

@@ -294,7 +294,7 @@ fn strict_mode_makes_a_fallback_an_error() {
     let error = pipeline.run(&context, &mut parsed, RunOptions::default()).unwrap_err();
     let rendered = error.render("m.mlir");
     assert!(
-        rendered.contains("m.mlir:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"),
+        rendered.contains("m.mlir:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' with target 'my_kernel' (strict=true)"),
         "{rendered}"
     );
 }

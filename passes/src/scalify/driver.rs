@@ -47,7 +47,10 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
         }
         return;
     }
-    let reason = match rules::find(&name) {
+    let target = (name == "stablehlo.custom_call")
+        .then(|| op.attribute("call_target_name").ok().map(|a| a.to_string().trim_matches('"').to_string()))
+        .flatten();
+    let reason = match rules::find(&name, target.as_deref()) {
         Some((_, family, _)) => match family.apply(rw, op) {
             Ok(()) => {
                 rw.report.record(&name, family.name());
@@ -58,7 +61,10 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
             }
             Err(reason) => reason,
         },
-        None => format!("no scale rule for '{name}'"),
+        None => match &target {
+            Some(target) => format!("no scale rule for '{name}' with target '{target}'"),
+            None => format!("no scale rule for '{name}'"),
+        },
     };
     unscaled_fallback(rw, op);
     rw.report.fallback(&name, location_text(op.location()), reason);

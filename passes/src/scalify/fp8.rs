@@ -46,14 +46,8 @@ fn location_says(location: &str) -> Role {
 }
 
 /// Ops that move data without changing which pass it belongs to.
-const LAYOUT: &[&str] = &[
-    "stablehlo.transpose",
-    "stablehlo.reshape",
-    "stablehlo.broadcast_in_dim",
-    "stablehlo.convert",
-    "stablehlo.copy",
-    "stablehlo.slice",
-];
+const LAYOUT: &[&str] =
+    &["stablehlo.transpose", "stablehlo.reshape", "stablehlo.broadcast_in_dim", "stablehlo.convert", "stablehlo.slice"];
 
 /// The op that produced `value`, looking through layout ops; `None` for block arguments.
 fn producer<'c, 'a>(mut value: Value<'c, 'a>) -> Option<OperationRef<'c, 'a>> {
@@ -154,7 +148,12 @@ fn to_fp8<'c: 'a, 'a>(
 
 /// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
 /// one (in the order given, which pairs them with the other operand's).
-fn gemm_layout<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, value: Value<'c, 'a>, batch: &[i64], contracting: &[i64]) -> Value<'c, 'a> {
+fn gemm_layout<'c: 'a, 'a>(
+    rw: &Rewriter<'c, 'a>,
+    value: Value<'c, 'a>,
+    batch: &[i64],
+    contracting: &[i64],
+) -> Value<'c, 'a> {
     let shape = shape_of(value.r#type()).unwrap_or_default();
     let free: Vec<i64> = (0..shape.len() as i64).filter(|d| !batch.contains(d) && !contracting.contains(d)).collect();
     let order: Vec<i64> = batch.iter().chain(&free).chain(contracting).copied().collect();

@@ -18,7 +18,6 @@ pub const RULES: &[(&str, Family, &str)] = &[
     ("stablehlo.gather", Invariant, "gather(a, indices), sa"),
     ("stablehlo.dynamic_reshape", Invariant, "op(a, shape), sa"),
     ("stablehlo.dynamic_broadcast_in_dim", Invariant, "op(a, shape), sa"),
-    ("stablehlo.copy", Invariant, "a, sa"),
     ("stablehlo.negate", Invariant, "-a, sa"),
     ("stablehlo.abs", Invariant, "|a|, sa"),
     ("stablehlo.optimization_barrier", Invariant, "barrier over data; scales pass by"),
@@ -97,9 +96,32 @@ pub const RULES: &[(&str, Family, &str)] = &[
     ("stablehlo.if", Case, "branches yield data at a common scale"),
 ];
 
-/// The row of `op`, if scalify has a rule for it.
-pub fn find(op: &str) -> Option<&'static (&'static str, Family, &'static str)> {
-    RULES.iter().find(|(name, _, _)| *name == op)
+/// `stablehlo.custom_call` targets scalify knows: the markers user code places (the Python package
+/// emits them; without scalify they are identities, removed by `scalify-strip-markers`).
+pub const CUSTOM_CALLS: &[(&str, Family, &str)] = &[
+    ("scalify.dynamic_rescale_max", RescaleMax, "a / R(max|a|), sa * R(max|a|), floored at 2^-14"),
+    ("scalify.dynamic_rescale_l1", RescaleL1, "a / R(mean|a|), sa * R(mean|a|)"),
+    ("scalify.dynamic_rescale_l2", RescaleL2, "a / R(rms(a)), sa * R(rms(a))"),
+    // The _grad twins are identities forward; on the cotangent the Python side emits them, and there
+    // they rescale like their forward counterparts.
+    ("scalify.dynamic_rescale_max_grad", RescaleMax, "as dynamic_rescale_max, on a cotangent"),
+    ("scalify.dynamic_rescale_l1_grad", RescaleL1, "as dynamic_rescale_l1, on a cotangent"),
+    ("scalify.dynamic_rescale_l2_grad", RescaleL2, "as dynamic_rescale_l2, on a cotangent"),
+    ("scalify.fp8_forward", Marker, "identity; the FP8 lowering reads it as a format hint"),
+    ("scalify.fp8_backward", Marker, "identity; the FP8 lowering reads it as a format hint"),
+];
+
+/// The row of `op` (for `stablehlo.custom_call`, of its target), if scalify has a rule for it.
+pub fn find(op: &str, custom_call_target: Option<&str>) -> Option<&'static (&'static str, Family, &'static str)> {
+    match custom_call_target {
+        Some(target) => CUSTOM_CALLS.iter().find(|(name, _, _)| *name == target),
+        None => RULES.iter().find(|(name, _, _)| *name == op),
+    }
+}
+
+/// Whether `target` is one of scalify's markers (removable identities).
+pub fn is_marker(target: &str) -> bool {
+    CUSTOM_CALLS.iter().any(|(name, _, _)| *name == target)
 }
 
 #[cfg(test)]

@@ -245,7 +245,9 @@ fn scalify_warns_about_fallbacks_with_their_location() {
     let strict = scalify_opt(&[&path, "--scalify=strict=true", "-o", out.to_str().unwrap()], None);
     assert_clean_failure(
         &strict,
-        &format!("{path}:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' (strict=true)"),
+        &format!(
+            "{path}:2:8: error: scalify: no scale rule for 'stablehlo.custom_call' with target 'my_kernel' (strict=true)"
+        ),
     );
     assert!(!out.exists(), "strict failure wrote an output");
 }

@@ -10,7 +10,7 @@ use melior::ir::{OperationRef, Type, Value, ValueLike};
 use scalify_dialect::melior;
 use scalify_dialect::types::is_float_tensor;
 
-use super::rewriter::{Mapped, Rewriter, Scaled};
+use super::rewriter::{Mapped, Rewriter, Scaled, Statistic};
 use super::scale::{Scale, ScaleMath};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,10 @@ pub enum Family {
     Sort,
     While,
     Case,
+    RescaleMax,
+    RescaleL1,
+    RescaleL2,
+    Marker,
 }
 
 impl Family {
@@ -69,6 +73,10 @@ impl Family {
             Family::Sort => "sort",
             Family::While => "while",
             Family::Case => "case",
+            Family::RescaleMax => "dynamic-rescale-max",
+            Family::RescaleL1 => "dynamic-rescale-l1",
+            Family::RescaleL2 => "dynamic-rescale-l2",
+            Family::Marker => "marker",
         }
     }
 
@@ -100,6 +108,14 @@ impl Family {
             Family::Sort => reduction::sort(rw, op),
             Family::While => control::while_loop(rw, op),
             Family::Case => control::case(rw, op),
+            Family::RescaleMax => dynamic_rescale(rw, op, Statistic::Max),
+            Family::RescaleL1 => dynamic_rescale(rw, op, Statistic::L1),
+            Family::RescaleL2 => dynamic_rescale(rw, op, Statistic::L2),
+            Family::Marker => {
+                let input = rw.lookup(op.operand(0).map_err(|e| e.to_string())?);
+                rw.bind(op.result(0).map_err(|e| e.to_string())?.into(), input);
+                Ok(())
+            }
         }
     }
 }
@@ -196,6 +212,20 @@ pub(crate) fn unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
         .collect();
     let copy = rw.clone_op(op, &new_operands);
     bind_results(rw, op, copy, Scale::ONE);
+    Ok(())
+}
+
+/// A dynamic-rescale marker: the data is brought back to unit magnitude by a power of two of its
+/// own statistic (floored at 2^-14, as the reference does), which moves into the scale.
+fn dynamic_rescale<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    statistic: Statistic,
+) -> Result<(), String> {
+    let input = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let scale = if input.invariant { Scale::ONE } else { input.scale };
+    let normalized = rw.normalize(input.data, scale, statistic, 2f32.powi(-14));
+    rw.bind_scaled(op.result(0).map_err(|e| e.to_string())?.into(), normalized);
     Ok(())
 }
 

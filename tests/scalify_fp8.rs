@@ -1,0 +1,143 @@
+//! FP8 matmuls through XLA on the CPU (which upcasts FP8 internally, bit-exact with ml_dtypes), and
+//! the dynamic-rescale markers.
+
+use scalify_runtime::{DType, HostArray};
+use scalify_tests::{fixtures_with_data, run, scalify_text, stats};
+
+/// Deterministic standard-normal values (Box-Muller over a SplitMix64 stream).
+fn normal(count: usize, seed: u64) -> Vec<f64> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..count).map(|_| (-2.0 * next().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * next()).cos()).collect()
+}
+
+fn matrix(rows: i64, cols: i64, seed: u64, factor: f64) -> HostArray {
+    let values: Vec<f64> = normal((rows * cols) as usize, seed).iter().map(|v| v * factor).collect();
+    HostArray::from_f64(DType::F32, vec![rows, cols], &values).unwrap()
+}
+
+const DOT: &str = r#"func.func @main(%x: tensor<64x256xf32>, %w: tensor<256x64xf32>) -> tensor<64x64xf32> {
+  %0 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<64x256xf32>, tensor<256x64xf32>) -> tensor<64x64xf32> loc("jit(f)/jvp(f)/dot_general")
+  return %0 : tensor<64x64xf32>
+}
+"#;
+
+/// Relative L2 error of one FP8 dot on unit-normal inputs against f32.
+fn fp8_dot_error(options: &str, x_factor: f64, w_factor: f64) -> f64 {
+    let inputs = [matrix(64, 256, 1, x_factor), matrix(256, 64, 2, w_factor)];
+    let expected = run(DOT, &inputs);
+    let (scalified, report) = scalify_text(DOT, options);
+    assert!(report.dots[0].lowered, "{:?}", report.dots);
+    stats(&run(&scalified, &inputs)[0], &expected[0]).rel_l2_error
+}
+
+/// What the formats predict. Rounding to nearest with a p-bit mantissa leaves a relative error whose
+/// RMS is about u / sqrt(3), u = 2^-(p+1) (E4M3: u = 2^-4; E5M2: u = 2^-3); a product carries both
+/// operands' errors, and a sum of K such products of random sign keeps the same relative RMS.
+fn predicted(u_lhs: f64, u_rhs: f64) -> f64 {
+    ((u_lhs * u_lhs + u_rhs * u_rhs) / 3.0).sqrt()
+}
+
+#[test]
+fn fp8_dot_error_is_what_the_formats_predict() {
+    let e4m3 = fp8_dot_error("matmul-type=f8 rescale=max", 1.0, 1.0);
+    let expected = predicted(2f64.powi(-4), 2f64.powi(-4)); // 0.051
+    assert!(e4m3 > 0.5 * expected && e4m3 < 1.2 * expected, "E4M3 x E4M3: {e4m3:.4} vs predicted {expected:.4}");
+    let e5m2 = fp8_dot_error("matmul-type=f8 rescale=max fp8-forward=e5m2", 1.0, 1.0);
+    // Never two E5M2 operands: the lhs stays E4M3.
+    let expected = predicted(2f64.powi(-4), 2f64.powi(-3)); // 0.081
+    assert!(e5m2 > 0.5 * expected && e5m2 < 1.2 * expected, "E4M3 x E5M2: {e5m2:.4} vs predicted {expected:.4}");
+}
+
+/// Inputs 2^30 and 2^-30 times unit scale: scalified FP8 keeps the unit-scale error; a plain cast
+/// to FP8 saturates (2^30 > 448) and flushes to zero (2^-30 < 2^-9, E4M3's smallest subnormal).
+#[test]
+fn fp8_survives_extreme_scales_that_break_a_plain_cast() {
+    let unit = fp8_dot_error("matmul-type=f8 rescale=max", 1.0, 1.0);
+    for exponent in [30, -30] {
+        let s = 2f64.powi(exponent);
+        let scaled = fp8_dot_error("matmul-type=f8 rescale=max", s, s);
+        assert!((scaled - unit).abs() < 1e-3, "2^{exponent}: {scaled:.4} vs {unit:.4} at unit scale");
+        let plain = DOT.replace(
+            "%0 = stablehlo.dot_general %x, %w",
+            "%x8 = stablehlo.convert %x : (tensor<64x256xf32>) -> tensor<64x256xf8E4M3FN>\n  %w8 = stablehlo.convert %w : (tensor<256x64xf32>) -> tensor<256x64xf8E4M3FN>\n  %0 = stablehlo.dot_general %x8, %w8",
+        )
+        .replace("(tensor<64x256xf32>, tensor<256x64xf32>)", "(tensor<64x256xf8E4M3FN>, tensor<256x64xf8E4M3FN>)");
+        let inputs = [matrix(64, 256, 1, s), matrix(256, 64, 2, s)];
+        let c = stats(&run(&plain, &inputs)[0], &run(DOT, &inputs)[0]);
+        assert!(c.nan_actual > 0 || c.rel_l2_error > 0.5, "2^{exponent}: plain FP8 cast should fail: {c:?}");
+    }
+}
+
+/// Every fixture with FP8 matmuls (f32 data, operands rescaled at the cast): no NaN or infinity
+/// anywhere, and the GPT step's loss within 1% of the f32 loss (measured 0.28%).
+#[test]
+fn fixtures_with_fp8_matmuls_stay_finite() {
+    for (name, inputs) in fixtures_with_data() {
+        let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
+        let (scalified, report) = scalify_text(&original, "matmul-type=f8 rescale=max");
+        assert!(report.dots.iter().all(|d| d.lowered), "{name}: {:?}", report.dots);
+        let expected = run(&original, &inputs);
+        let actual = run(&scalified, &inputs);
+        for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
+            let c = stats(a, e);
+            assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "{name} output {i}");
+        }
+        if name == "gpt_train_step" {
+            let loss = stats(actual.last().unwrap(), expected.last().unwrap());
+            assert!(loss.max_rel_error < 1e-2, "GPT loss with FP8 matmuls: {loss:?}");
+        }
+    }
+}
+
+const MARKED: &str = r#"func.func @main(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %0 = stablehlo.multiply %x, %x : tensor<8x8xf32>
+  %1 = stablehlo.custom_call @scalify.dynamic_rescale_max(%0) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  %2 = stablehlo.multiply %1, %1 : tensor<8x8xf32>
+  return %2 : tensor<8x8xf32>
+}
+"#;
+
+/// x^4 of values near 2^6 is near 2^24, beyond f16. Static propagation cannot know the inputs' size
+/// (they enter at scale 1), so the f16 data of x^2 (2^12) squared overflows; the dynamic-rescale
+/// marker after x^2 moves its magnitude into the scale and the result stays within f16 precision.
+#[test]
+fn dynamic_rescale_marker_rescues_unknown_magnitudes() {
+    let x = matrix(8, 8, 3, 64.0);
+    let unmarked = MARKED.replace(
+        "%1 = stablehlo.custom_call @scalify.dynamic_rescale_max(%0) : (tensor<8x8xf32>) -> tensor<8x8xf32>",
+        "%1 = stablehlo.reshape %0 : (tensor<8x8xf32>) -> tensor<8x8xf32>",
+    );
+    let expected = run(&unmarked, std::slice::from_ref(&x));
+    let (plain, _) = scalify_text(&unmarked, "data-type=f16");
+    let c = stats(&run(&plain, std::slice::from_ref(&x))[0], &expected[0]);
+    assert!(c.inf_actual > 0, "without the marker f16 should overflow: {c:?}");
+    let (marked, report) = scalify_text(MARKED, "data-type=f16");
+    assert_eq!(report.ops["stablehlo.custom_call"].rules["dynamic-rescale-max"], 1);
+    let c = stats(&run(&marked, std::slice::from_ref(&x))[0], &expected[0]);
+    assert!(c.inf_actual == 0 && c.rel_l2_error < 2e-3, "with the marker: {c:?}");
+}
+
+/// Without scalify a marker is an unknown custom call to XLA; `scalify-strip-markers` removes it and
+/// the program computes what it would have computed unmarked.
+#[test]
+fn markers_strip_to_identities() {
+    let context = scalify_dialect::ScalifyContext::new();
+    let mut module = scalify_dialect::io::parse_bytes(&context, MARKED.as_bytes()).unwrap();
+    let pipeline = scalify_passes::Pipeline::parse(&context, "builtin.module(scalify-strip-markers)").unwrap();
+    pipeline.run(&context, &mut module, Default::default()).unwrap();
+    let stripped = String::from_utf8(scalify_dialect::io::print(&module, Default::default()).unwrap()).unwrap();
+    assert!(!stripped.contains("custom_call"), "{stripped}");
+    let x = matrix(8, 8, 4, 1.0);
+    let squared_twice: Vec<f64> = x.to_f64().iter().map(|v| (v * v) * (v * v)).collect();
+    let out = run(&stripped, &[x])[0].to_f64();
+    for (a, e) in out.iter().zip(&squared_twice) {
+        assert!((a - e).abs() <= 1e-6 * e.abs().max(1.0), "{a} vs {e}");
+    }
+}
