@@ -49,3 +49,33 @@ pub fn time_executions(
     }
     Ok(Timings::from_samples(samples))
 }
+
+/// Times two executables on the same inputs, alternating A, B, A, B, ... so that both see the same
+/// machine noise; returns (A, B).
+pub fn time_alternating(
+    a: &Executable,
+    b: &Executable,
+    inputs: &[HostArray],
+    warmup: usize,
+    runs: usize,
+) -> Result<(Timings, Timings), PjrtError> {
+    let upload =
+        |e: &Executable| -> Result<Vec<Buffer>, PjrtError> { inputs.iter().map(|x| e.client().to_device(x)).collect() };
+    let (buffers_a, buffers_b) = (upload(a)?, upload(b)?);
+    let arguments_a: Vec<&Buffer> = buffers_a.iter().collect();
+    let arguments_b: Vec<&Buffer> = buffers_b.iter().collect();
+    for _ in 0..warmup {
+        a.execute(&arguments_a)?;
+        b.execute(&arguments_b)?;
+    }
+    let (mut samples_a, mut samples_b) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for _ in 0..runs {
+        let start = Instant::now();
+        drop(a.execute(&arguments_a)?);
+        samples_a.push(start.elapsed());
+        let start = Instant::now();
+        drop(b.execute(&arguments_b)?);
+        samples_b.push(start.elapsed());
+    }
+    Ok((Timings::from_samples(samples_a), Timings::from_samples(samples_b)))
+}

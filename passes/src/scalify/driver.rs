@@ -254,6 +254,8 @@ fn merge(into: &mut Report, from: Report) {
     }
     into.fallbacks.extend(from.fallbacks);
     into.dots.extend(from.dots);
+    into.statistic_reductions += from.statistic_reductions;
+    into.statistic_bytes += from.statistic_bytes;
 }
 
 /// Runs scalify on every function of `module`. In strict mode a fallback is an error.

@@ -115,7 +115,7 @@ fn formats(rw: &Rewriter, op: &OperationRef, lhs: Value, rhs: Value) -> (Role, (
 /// largest magnitude sits at half the format's maximum, or its RMS at 1), clamped to the format's
 /// exact finite range (E4M3FN +-448, E5M2 +-57344: XLA's convert does not saturate), converted.
 fn to_fp8<'c: 'a, 'a>(
-    rw: &Rewriter<'c, 'a>,
+    rw: &mut Rewriter<'c, 'a>,
     operand: Scaled<'c, 'a>,
     format: ElementType,
 ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
@@ -127,7 +127,7 @@ fn to_fp8<'c: 'a, 'a>(
         None => (wide, scale),
         Some(statistic) => {
             // Floored so that an all-zero operand gets a finite factor (headroom / norm <= 2^79).
-            let norm = rw.magnitude(wide, statistic, 2f32.powi(-64));
+            let norm = rw.magnitude(operand.data, statistic, 2f32.powi(-64));
             let headroom = match statistic {
                 super::rewriter::Statistic::Max => pow2::pow2_down(format.max_finite() as f32) / 2.0,
                 _ => 1.0,

@@ -39,8 +39,9 @@ pub struct Report {
     pub dots: Vec<DotRecord>,
     pub ops: BTreeMap<String, OpEntry>,
     pub fallbacks: Vec<Fallback>,
-    /// Run-time scale operations emitted (scalar ops on dynamic scales).
-    pub dynamic_scales: usize,
+    /// Reductions emitted to read data statistics (dynamic rescales), and the bytes they read.
+    pub statistic_reductions: usize,
+    pub statistic_bytes: i64,
 }
 
 impl Report {
@@ -69,6 +70,8 @@ impl Report {
             "ops": ops,
             "fallbacks": self.fallbacks.iter().map(|f| json!({"op": f.op, "location": f.location, "reason": f.reason})).collect::<Vec<_>>(),
             "fallback_count": self.fallbacks.len(),
+            "statistic_reductions": self.statistic_reductions,
+            "statistic_bytes": self.statistic_bytes,
             "dots": self.dots.iter().map(|d| json!({
                 "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
                 "role": d.role, "formats": d.formats.as_ref().map(|(a, b)| vec![a, b]), "fp8": d.lowered,

@@ -216,7 +216,11 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
 
     /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`): the
     /// data statistics behind dynamic rescaling. One reduction over the value.
-    pub fn magnitude(&self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
+    pub fn magnitude(&mut self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
+        let element_bytes = ElementType::of(element_type_of(value.r#type())).map_or(4, |e| e.bits() as i64 / 8);
+        let elements = scalify_dialect::types::shape_of(value.r#type()).map_or(1, |s| s.iter().product::<i64>());
+        self.report.statistic_reductions += 1;
+        self.report.statistic_bytes += elements * element_bytes;
         let builder = self.builder();
         let wide = self.convert(value, ElementType::F32);
         let count = scalify_dialect::types::shape_of(wide.r#type()).map_or(1, |s| s.iter().product::<i64>()).max(1);
@@ -242,7 +246,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// the data returns near unit magnitude whatever the static estimate was. Divides in f32, where
     /// any power of two is representable, then stores in the data type.
     pub fn normalize(
-        &self,
+        &mut self,
         value: Value<'c, 'a>,
         scale: Scale<'c, 'a>,
         statistic: Statistic,
