@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use scalify_dialect::{PrintOptions, ScalifyContext, io};
 use scalify_passes::scalify::Report;
-use scalify_passes::{Pipeline, RunOptions, scalify_pipeline};
+use scalify_passes::scalify_module_text;
 use scalify_runtime::plugins::{PluginChoice, locate};
 use scalify_runtime::{Client, Comparison, HostArray, Plugin, Tolerance, compare, npy};
 
@@ -61,18 +60,7 @@ pub fn arrays(dir: &Path, prefix: &str) -> Vec<HostArray> {
 
 /// The module text after `--scalify=options` (the default pipeline), and the pass's report.
 pub fn scalify_text(module: &str, options: &str) -> (String, Report) {
-    let context = ScalifyContext::new();
-    let mut parsed = io::parse_bytes(&context, module.as_bytes()).unwrap_or_else(|e| panic!("{}", e.render("<input>")));
-    let mut pipeline = Pipeline::new();
-    for element in scalify_pipeline(options) {
-        pipeline.push(element);
-    }
-    let report = pipeline
-        .run(&context, &mut parsed, RunOptions::default())
-        .unwrap_or_else(|e| panic!("{}", e.render("<input>")))
-        .expect("scalify ran");
-    io::verify(&context, &parsed).unwrap_or_else(|e| panic!("{}", e.render("<scalified>")));
-    (String::from_utf8(io::print(&parsed, PrintOptions::default()).unwrap()).unwrap(), report)
+    scalify_module_text(module.as_bytes(), options).unwrap_or_else(|e| panic!("{}", e.render("<input>")))
 }
 
 /// One CPU client for the whole test binary.

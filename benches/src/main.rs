@@ -136,14 +136,8 @@ const REWRITES: &[(&str, &str)] = &[
 ];
 
 fn rewrite(text: &[u8], options: &str) -> (Vec<u8>, scalify_passes::scalify::Report) {
-    let context = ScalifyContext::new();
-    let mut module = io::parse_bytes(&context, text).expect("parses");
-    let mut pipeline = Pipeline::new();
-    for element in scalify_pipeline(options) {
-        pipeline.push(element);
-    }
-    let report = pipeline.run(&context, &mut module, RunOptions::default()).expect("runs").expect("report");
-    (io::print(&module, PrintOptions::default()).expect("prints"), report)
+    let (text, report) = scalify_passes::scalify_module_text(text, options).expect("scalify runs");
+    (text.into_bytes(), report)
 }
 
 fn runtime(modules: &[PathBuf], runs: usize) {

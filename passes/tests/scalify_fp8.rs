@@ -2,20 +2,12 @@
 //! attention dot, a weight gradient with two contracting dimensions, and a dot kept in f16 by the
 //! FLOP threshold. Locations carry JAX's name stack, as `as_text(debug_info=True)` prints it.
 
-use scalify_dialect::{PrintOptions, ScalifyContext, io};
+use scalify_dialect::{ScalifyContext, io};
 use scalify_passes::scalify::Report;
-use scalify_passes::{Pipeline, RunOptions, scalify_pipeline};
+use scalify_passes::{Pipeline, RunOptions, scalify_module_text};
 
 fn scalify(module: &str, options: &str) -> (String, Report) {
-    let context = ScalifyContext::new();
-    let mut parsed = io::parse_bytes(&context, module.as_bytes()).unwrap_or_else(|e| panic!("{}", e.render("<test>")));
-    let mut pipeline = Pipeline::new();
-    for element in scalify_pipeline(options) {
-        pipeline.push(element);
-    }
-    let report = pipeline.run(&context, &mut parsed, RunOptions::default()).unwrap().unwrap();
-    io::verify(&context, &parsed).unwrap();
-    (String::from_utf8(io::print(&parsed, PrintOptions::default()).unwrap()).unwrap(), report)
+    scalify_module_text(module.as_bytes(), options).unwrap_or_else(|e| panic!("{}", e.render("<test>")))
 }
 
 const HYBRID: &str = "preset=fp8-hybrid signature=keep";

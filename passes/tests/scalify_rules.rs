@@ -2,23 +2,12 @@
 //! pipeline (inline, scalify, CHLO legalization, canonicalize, cse). Each test also asserts the
 //! property its family exists for, so a snapshot update cannot silently accept a wrong rule.
 
-use scalify_dialect::{PrintOptions, ScalifyContext, io};
+use scalify_dialect::{ScalifyContext, io};
 use scalify_passes::scalify::Report;
-use scalify_passes::{Pipeline, RunOptions, scalify_pipeline};
+use scalify_passes::{Pipeline, RunOptions, scalify_module_text};
 
 fn scalify(module: &str, options: &str) -> (String, Report) {
-    let context = ScalifyContext::new();
-    let mut parsed = io::parse_bytes(&context, module.as_bytes()).unwrap_or_else(|e| panic!("{}", e.render("<test>")));
-    let mut pipeline = Pipeline::new();
-    for element in scalify_pipeline(options) {
-        pipeline.push(element);
-    }
-    let report = pipeline
-        .run(&context, &mut parsed, RunOptions::default())
-        .unwrap_or_else(|e| panic!("{}", e.render("<test>")))
-        .expect("scalify ran");
-    io::verify(&context, &parsed).unwrap_or_else(|e| panic!("{}", e.render("<test>")));
-    (String::from_utf8(io::print(&parsed, PrintOptions::default()).unwrap()).unwrap(), report)
+    scalify_module_text(module.as_bytes(), options).unwrap_or_else(|e| panic!("{}", e.render("<test>")))
 }
 
 /// Scalar f32 arithmetic in the output: what static scales must never need.

@@ -37,7 +37,8 @@ fn block_arguments<'c, 'a>(block: BlockRef<'c, 'a>) -> Vec<Value<'c, 'a>> {
     (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect()
 }
 
-/// Binds the old region's arguments to the new block's, following `carries`.
+/// Binds old values (a region's arguments, or an op's results) to their new counterparts, following
+/// `carries`: a dynamic carry has two new values, data then scale.
 fn bind_arguments<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     old: &[Value<'c, 'a>],
@@ -149,19 +150,7 @@ pub fn while_loop<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a
     cond_region.append_block(cond);
     body_region.append_block(body);
     let new = rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, vec![cond_region, body_region]);
-    let new_results = results(&new);
-    let mut next = new_results.iter();
-    for (old, carry) in results(&op).into_iter().zip(&carries) {
-        let data = *next.next().expect("a result per carried value");
-        match carry {
-            Carry::Fixed(s) => rw.bind_scaled(old, Scaled::new(data, Scale::Static(*s))),
-            Carry::Dynamic => {
-                let scale = *next.next().expect("a carried scale");
-                rw.bind_scaled(old, Scaled::new(data, Scale::Dynamic(scale)));
-            }
-            Carry::Plain => rw.bind_plain(old, data),
-        }
-    }
+    bind_arguments(rw, &results(&op), &results(&new), &carries);
     Ok(())
 }
 
@@ -219,18 +208,6 @@ pub fn case<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> 
     let name = scalify_dialect::melior::ir::operation::OperationLike::name(&op);
     let name = name.as_string_ref().as_str().unwrap_or("stablehlo.case").to_string();
     let new = rw.builder().op_with_regions(&name, &[selector], &types, regions);
-    let new_results = results(&new);
-    let mut next = new_results.iter();
-    for (old, carry) in old_results.into_iter().zip(&carries) {
-        let data = *next.next().expect("a result per value");
-        match carry {
-            Carry::Fixed(s) => rw.bind_scaled(old, Scaled::new(data, Scale::Static(*s))),
-            Carry::Dynamic => {
-                let scale = *next.next().expect("a scale result");
-                rw.bind_scaled(old, Scaled::new(data, Scale::Dynamic(scale)));
-            }
-            Carry::Plain => rw.bind_plain(old, data),
-        }
-    }
+    bind_arguments(rw, &old_results, &results(&new), &carries);
     Ok(())
 }
