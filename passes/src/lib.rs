@@ -1,6 +1,7 @@
 //! Named passes and the pipeline that runs them. MLIR's own passes (inline, canonicalize, cse,
 //! symbol-dce, chlo-legalize-to-stablehlo) run through MLIR's pass manager.
 
+pub mod inline_calls;
 pub mod pipeline;
 pub mod scalify;
 pub mod strip_markers;

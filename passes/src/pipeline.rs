@@ -17,6 +17,11 @@ pub const PASS_FLAGS: &[(&str, &str, &str)] = &[
     ("cse", "cse", "Eliminate common sub-expressions"),
     ("symbol-dce", "symbol-dce", "Eliminate dead symbols"),
     (
+        "scalify-inline",
+        "scalify-inline",
+        "Inline calls of single-block functions in linear time, then drop dead private ones",
+    ),
+    (
         "scalify-strip-markers",
         "scalify-strip-markers",
         "Remove scalify's marker custom calls (identities), so a marked program runs without scalify",
@@ -31,12 +36,12 @@ pub const PASS_FLAGS: &[(&str, &str, &str)] = &[
 /// The project's own pass, run by this crate rather than MLIR's pass manager: `scalify{options}`.
 const SCALIFY: &str = "scalify";
 
-/// What `--scalify=OPTIONS` expands to: calls inlined first; CHLO legalized after, because scalify
+/// What `--scalify=OPTIONS` expands to: calls inlined first (by the linear-time `scalify-inline`); CHLO legalized after, because scalify
 /// rules erf and friends as whole functions (legalized, they are polynomials whose static scales
 /// compound term by term); clean-up last.
 pub fn scalify_pipeline(options: &str) -> Vec<String> {
     vec![
-        "inline".to_string(),
+        INLINE.to_string(),
         format!("{SCALIFY}{{{options}}}"),
         "func.func(chlo-legalize-to-stablehlo)".to_string(),
         "canonicalize".to_string(),
@@ -78,12 +83,15 @@ fn scalify_options(element: &str) -> Option<&str> {
 
 /// The marker-stripping pass, also run by this crate.
 const STRIP_MARKERS: &str = "scalify-strip-markers";
+/// The linear-time inliner, also run by this crate.
+const INLINE: &str = "scalify-inline";
 
 /// A run of consecutive MLIR passes, or one of the project's own passes.
 enum Stage<'p> {
     Mlir(Vec<&'p str>),
     Scalify(Options),
     StripMarkers,
+    Inline,
 }
 
 /// An ordered list of pipeline elements run on the top-level `builtin.module`.
@@ -148,6 +156,10 @@ impl Pipeline {
                 stages.push(Stage::StripMarkers);
                 continue;
             }
+            if element == INLINE {
+                stages.push(Stage::Inline);
+                continue;
+            }
             if let Some(options) = scalify_options(element) {
                 let options = Options::parse(options)
                     .map_err(|e| MlirError::new(format!("invalid options of '{element}': {e}"), Vec::new()))?;
@@ -196,6 +208,12 @@ impl Pipeline {
         for stage in self.stages()? {
             match stage {
                 Stage::Mlir(elements) => Self::run_mlir(context, module, &elements, options)?,
+                Stage::Inline => {
+                    crate::inline_calls::inline_calls(module);
+                    if options.print_ir_after_all {
+                        dump(module, "After", "Inline");
+                    }
+                }
                 Stage::StripMarkers => {
                     crate::strip_markers::strip_markers(module);
                     if options.print_ir_after_all {
