@@ -70,8 +70,21 @@ fn body_kind(op: &OperationRef, region_index: usize) -> Body {
                 | "stablehlo.maximum"
                 | "stablehlo.minimum"
         ) || !touches_float
+            || is_scale_free_constant(inner)
     });
     if selection_only { Body::Selection } else { Body::Other }
+}
+
+/// A float constant every scale represents: 0, +-inf or NaN (JAX's total-order comparators use them).
+fn is_scale_free_constant(op: &OperationRef) -> bool {
+    if op_name(op) != "stablehlo.constant" {
+        return false;
+    }
+    let Ok(value) = op.attribute("value") else { return false };
+    let printed = value.to_string();
+    ["dense<0.000000e+00>", "dense<-0.000000e+00>", "dense<0x7FC00000>", "dense<0x7F800000>", "dense<0xFF800000>"]
+        .iter()
+        .any(|splat| printed.starts_with(splat))
 }
 
 /// Float values converted to the element type of the op's original operands.
