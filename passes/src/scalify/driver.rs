@@ -111,14 +111,14 @@ fn remove_dead_ops(block: BlockRef) {
             name.as_str(),
             "func.return"
                 | "stablehlo.return"
-                | "stablehlo.custom_call"
                 | "stablehlo.send"
                 | "stablehlo.recv"
                 | "stablehlo.infeed"
                 | "stablehlo.outfeed"
                 | "stablehlo.after_all"
                 | "stablehlo.rng_bit_generator"
-        );
+        ) || (name == "stablehlo.custom_call"
+            && op.attribute("has_side_effect").is_ok_and(|a| a.to_string() == "true"));
         let used = op.results().any(|r| !scalify_dialect::values::uses(r.into()).is_empty());
         if !effectful && !used {
             unsafe { mlir_sys::mlirOperationDestroy(op.to_raw()) };

@@ -114,17 +114,18 @@ fn formats(rw: &Rewriter, op: &OperationRef, lhs: Value, rhs: Value) -> (Role, (
 /// One operand as FP8 data: rescaled from its own statistic when the policy asks (so that its
 /// largest magnitude sits at half the format's maximum, or its RMS at 1), clamped to the format's
 /// exact finite range (E4M3FN +-448, E5M2 +-57344: XLA's convert does not saturate), converted.
+/// Returns the FP8 value, its scale, and the headroom factor its data was multiplied by.
 fn to_fp8<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     operand: Scaled<'c, 'a>,
     format: ElementType,
-) -> (Value<'c, 'a>, Scale<'c, 'a>) {
+) -> (Value<'c, 'a>, Scale<'c, 'a>, f32) {
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
     let wide = rw.convert(operand.data, ElementType::F32);
     let scale = if operand.invariant { Scale::ONE } else { operand.scale };
-    let (wide, scale) = match rw.options.rescale {
-        None => (wide, scale),
+    let (wide, scale, headroom) = match rw.options.rescale {
+        None => (wide, scale, 1.0),
         Some(statistic) => {
             // Floored so that an all-zero operand gets a finite factor (headroom / norm <= 2^79).
             let norm = rw.magnitude(operand.data, statistic, 2f32.powi(-64));
@@ -136,14 +137,14 @@ fn to_fp8<'c: 'a, 'a>(
             let factor = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(headroom), norm]);
             let data = rw.multiply_by_scale(wide, Scale::Dynamic(factor));
             let new_scale = math.mul(scale, math.div(Scale::Dynamic(norm), Scale::Static(headroom)));
-            (data, new_scale)
+            (data, new_scale, headroom)
         }
     };
     let bound = format.max_finite();
     let low = builder.splat(wide.r#type(), -bound);
     let high = builder.splat(wide.r#type(), bound);
     let clamped = builder.clamp(low, wide, high);
-    (builder.convert(clamped, format), scale)
+    (builder.convert(clamped, format), scale, headroom)
 }
 
 /// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
@@ -214,8 +215,8 @@ pub fn try_lower<'c: 'a, 'a>(
         rw.report.dots.push(record);
         return Ok(false);
     }
-    let (a8, sa) = to_fp8(rw, a, fa);
-    let (b8, sb) = to_fp8(rw, b, fb);
+    let (a8, sa, ha) = to_fp8(rw, a, fa);
+    let (b8, sb, hb) = to_fp8(rw, b, fb);
     let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
     let product = if dims.lhs_contracting.len() == 1 {
         let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);
@@ -236,11 +237,15 @@ pub fn try_lower<'c: 'a, 'a>(
         let attribute = merged.to_attribute(rw.context);
         rw.builder().value("stablehlo.dot_general", &[a8, b8], output, &[("dot_dimension_numbers", attribute)])
     };
+    // The operands sat at their formats' headroom (up to 256 and 32768): the product's data is brought
+    // back near unit scale, by the contraction factor r too, before it is stored in the data type
+    // (f16 would overflow at 65504). All factors are powers of two: exact.
     let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
-    let data = if r == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / r)) };
+    let factor = r * ha * hb;
+    let data = if factor == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / factor)) };
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
-    let scale = math.mul(math.mul(sa, sb), Scale::Static(r));
+    let scale = math.mul(math.mul(sa, sb), Scale::Static(factor));
     let scaled = rw.wrap(data, scale);
     rw.bind_scaled(old, scaled);
     record.formats = Some((fa.name().to_string(), fb.name().to_string()));

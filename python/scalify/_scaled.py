@@ -1,0 +1,74 @@
+"""Scaled arrays: a tensor carried as (data, scale) with value = data * scale, scale a power of two."""
+
+import math
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+@jax.tree_util.register_pytree_node_class
+@dataclass(frozen=True)
+class ScaledArray:
+    """`data * scale`: data in a low-precision dtype, scale a power-of-two float32 scalar."""
+
+    data: jax.Array
+    scale: jax.Array
+
+    def tree_flatten(self):
+        return (self.data, self.scale), None
+
+    @classmethod
+    def tree_unflatten(cls, _, children):
+        return cls(*children)
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def __array__(self, dtype=None):
+        return np.asarray(self.to_array(), dtype=dtype)
+
+    def to_array(self, dtype=jnp.float32):
+        """The value, computed in float32 (never in the data dtype, which could overflow)."""
+        return (jnp.asarray(self.data, jnp.float32) * jnp.asarray(self.scale, jnp.float32)).astype(dtype)
+
+
+def _pow2_scale(x) -> float:
+    """The power of two of max |x| (1 for an all-zero or non-finite array)."""
+    finite = np.abs(np.asarray(x, np.float64))
+    finite = finite[np.isfinite(finite)]
+    largest = float(finite.max()) if finite.size else 0.0
+    return 2.0 ** math.floor(math.log2(largest)) if largest > 0 else 1.0
+
+
+def _is_float(x) -> bool:
+    return hasattr(x, "dtype") and jnp.issubdtype(x.dtype, jnp.floating)
+
+
+def as_scaled(tree, dtype=jnp.float16):
+    """Every float leaf as a ScaledArray with data in `dtype` and scale the power of two of its max |x|;
+    other leaves unchanged."""
+
+    def convert(x):
+        if isinstance(x, ScaledArray) or not _is_float(x):
+            return x
+        scale = _pow2_scale(x)
+        data = (np.asarray(x, np.float64) / scale).astype(jnp.dtype(dtype))
+        return ScaledArray(jnp.asarray(data), jnp.asarray(scale, jnp.float32))
+
+    return jax.tree_util.tree_map(convert, tree, is_leaf=lambda x: isinstance(x, ScaledArray))
+
+
+def unscale(tree, dtype=jnp.float32):
+    """Every ScaledArray leaf back to a plain array of `dtype`."""
+    return jax.tree_util.tree_map(
+        lambda x: x.to_array(dtype) if isinstance(x, ScaledArray) else x,
+        tree,
+        is_leaf=lambda x: isinstance(x, ScaledArray),
+    )

@@ -1,0 +1,28 @@
+//! `scalify._scalify`: the scalify pipeline in-process, for `scalify.jit`.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+/// Rewrites a StableHLO module (text) with `--scalify=options`; returns (module text, report JSON).
+/// Raises ValueError with MLIR's diagnostics when the module or the options are invalid.
+#[pyfunction]
+fn rewrite(py: Python<'_>, module: &str, options: &str) -> PyResult<(String, String)> {
+    let module = module.to_string();
+    let options = options.to_string();
+    py.detach(move || scalify_passes::scalify_module_text(module.as_bytes(), &options))
+        .map(|(text, report)| (text, report.to_json().to_string()))
+        .map_err(|e| PyValueError::new_err(e.render("<module>")))
+}
+
+/// The linked MLIR library, as it reports itself.
+#[pyfunction]
+fn library_version() -> String {
+    scalify_dialect::library_version()
+}
+
+#[pymodule]
+fn _scalify(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_function(wrap_pyfunction!(rewrite, module)?)?;
+    module.add_function(wrap_pyfunction!(library_version, module)?)?;
+    Ok(())
+}

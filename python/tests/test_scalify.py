@@ -1,0 +1,127 @@
+"""scalify.jit against jax.jit, scaled pytrees, markers, and FP8 training steps on real data."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import scalify
+
+jax.config.update("jax_platforms", "cpu")
+
+
+def mlp_init(key, sizes):
+    keys = jax.random.split(key, len(sizes))
+    return [
+        {"w": jax.random.normal(k, (m, n)) / np.sqrt(m), "b": jnp.zeros((n,))}
+        for k, m, n in zip(keys, sizes[:-1], sizes[1:])
+    ]
+
+
+def mlp_loss(params, x, y, activation="relu"):
+    act = {"relu": jax.nn.relu, "tanh": jnp.tanh}[activation]
+    h = x
+    for layer in params[:-1]:
+        h = act(h @ layer["w"] + layer["b"])
+    logits = h @ params[-1]["w"] + params[-1]["b"]
+    logp = jax.nn.log_softmax(logits)
+    return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+
+def sgd_step(params, x, y, lr=0.1, activation="relu"):
+    loss, grads = jax.value_and_grad(mlp_loss)(params, x, y, activation)
+    return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads), loss
+
+
+def attention(q, k, v):
+    s = jnp.einsum("bqd,bkd->bqk", q, k) / np.sqrt(q.shape[-1])
+    s = jnp.where(jnp.tril(jnp.ones(s.shape[-2:], bool)), s, -jnp.inf)
+    return jnp.einsum("bqk,bkd->bqd", jax.nn.softmax(s, -1), v)
+
+
+def rnn(xs, w):
+    return jax.lax.scan(lambda h, x: (jnp.tanh(h @ w + x), h.sum()), jnp.zeros(xs.shape[1:]), xs)
+
+
+def digits():
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    x = (data.data / 16.0).astype(np.float32)
+    return jnp.asarray(x[:256]), jnp.asarray(data.target[:256].astype(np.int32))
+
+
+def assert_tree_close(actual, expected, rtol=1e-5, atol=1e-6):
+    for a, e in zip(jax.tree_util.tree_leaves(actual), jax.tree_util.tree_leaves(expected), strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(e), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        (sgd_step, lambda k: (mlp_init(k, [64, 32, 10]), *digits())),
+        (attention, lambda k: tuple(jax.random.normal(kk, (2, 16, 8)) for kk in jax.random.split(k, 3))),
+        (rnn, lambda k: (jax.random.normal(k, (6, 4, 8)), jax.random.normal(k, (8, 8)) / 3)),
+    ],
+)
+def test_f32_policy_equals_jax_jit(fn, args):
+    arguments = args(jax.random.PRNGKey(0))
+    assert_tree_close(scalify.jit(fn)(*arguments), jax.jit(fn)(*arguments))
+
+
+def test_static_arguments_keywords_and_caching():
+    params, (x, y) = mlp_init(jax.random.PRNGKey(1), [64, 16, 10]), digits()
+    step = scalify.jit(sgd_step, static_argnames=("activation",))
+    expected = jax.jit(sgd_step, static_argnames=("activation",))(params, x, y, activation="tanh")
+    assert_tree_close(step(params, x, y, activation="tanh"), expected)
+    step(params, x, y, activation="tanh")
+    assert len(step._cache) == 1, "same signature, one compilation"
+    step(params, x, y, activation="relu")
+    assert len(step._cache) == 2, "a new static value compiles again"
+
+
+def test_scaled_pytrees_round_trip():
+    tree = {"w": jnp.array([[3.0, -0.25], [1e-3, 7.5]]), "zeros": jnp.zeros(3), "step": jnp.array(4)}
+    scaled = scalify.as_scaled(tree, jnp.float16)
+    assert isinstance(scaled["w"], scalify.ScaledArray) and scaled["w"].data.dtype == jnp.float16
+    assert float(scaled["w"].scale) == 4.0, "power of two of max |w| = 7.5"
+    assert float(scaled["zeros"].scale) == 1.0 and scaled["step"].dtype == jnp.int32
+    back = scalify.unscale(scaled)
+    np.testing.assert_allclose(back["w"], tree["w"], rtol=1e-3)
+    leaves = jax.tree_util.tree_leaves(scaled)
+    assert len(leaves) == 5, "a ScaledArray flattens to data and scale"
+
+
+def test_markers_are_identities_outside_scalify():
+    def f(x):
+        y = scalify.dynamic_rescale_max(x * 1000.0)
+        return scalify.fp8_backward(scalify.dynamic_rescale_l2_grad(y)) * 2.0
+
+    x = jnp.linspace(-1, 1, 8)
+    np.testing.assert_allclose(jax.jit(f)(x), x * 2000.0, rtol=1e-6)
+    np.testing.assert_allclose(jax.grad(lambda x: f(x).sum())(x), np.full(8, 2000.0), rtol=1e-6)
+    assert "custom_call" not in jax.jit(f).lower(x).as_text()
+    lowered = scalify.jit(f, policy="f16").lower(x)
+    assert "scalify.dynamic_rescale_max" in lowered.original
+    assert "custom_call" not in lowered.as_text(), "the pass replaces every marker"
+    assert lowered.report["ops"]["stablehlo.custom_call"]["rules"]["dynamic-rescale-max"] == 1
+    np.testing.assert_allclose(scalify.jit(f, policy="f16")(x), x * 2000.0, rtol=2e-3)
+
+
+def test_fp8_hybrid_training_decreases_the_loss_with_scaled_f16_state():
+    x, y = digits()
+    params = scalify.as_scaled(mlp_init(jax.random.PRNGKey(2), [64, 64, 10]), jnp.float16)
+    step = scalify.jit(sgd_step, policy="fp8-hybrid")
+    text = step.lower(params, x, y).as_text()
+    assert "f8E4M3FN" in text and "f8E5M2" in text, "forward E4M3 and gradient E5M2 matmuls"
+    losses = []
+    for _ in range(20):
+        params, loss = step(params, x, y, 0.5)
+        losses.append(float(loss.to_array()))
+        leaves = jax.tree_util.tree_leaves(params, is_leaf=lambda leaf: isinstance(leaf, scalify.ScaledArray))
+        assert all(isinstance(p, scalify.ScaledArray) and p.data.dtype == jnp.float16 for p in leaves)
+    reference = mlp_init(jax.random.PRNGKey(2), [64, 64, 10])
+    for _ in range(20):
+        reference, reference_loss = jax.jit(sgd_step)(reference, x, y, 0.5)
+    assert losses[-1] < 0.7 * losses[0], losses
+    assert abs(losses[-1] - float(reference_loss)) < 0.05 * float(reference_loss), (losses[-1], reference_loss)
