@@ -2,9 +2,8 @@
 //! attention dot, a weight gradient with two contracting dimensions, and a dot kept in f16 by the
 //! FLOP threshold. Locations carry JAX's name stack, as `as_text(debug_info=True)` prints it.
 
-use scalify_dialect::{ScalifyContext, io};
 use scalify_passes::scalify::Report;
-use scalify_passes::{Pipeline, RunOptions, scalify_module_text};
+use scalify_passes::scalify_module_text;
 
 fn scalify(module: &str, options: &str) -> (String, Report) {
     scalify_module_text(module.as_bytes(), options).unwrap_or_else(|e| panic!("{}", e.render("<test>")))

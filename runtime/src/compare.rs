@@ -58,7 +58,9 @@ pub fn compare(actual: &HostArray, expected: &HostArray, tolerance: Tolerance) -
             continue;
         }
         let abs = (x - y).abs();
-        if !(abs <= tolerance.atol + tolerance.rtol * y.abs()) {
+        // NaN differences (NaN against a number) count as mismatches: no comparison holds for them.
+        let within = abs <= tolerance.atol + tolerance.rtol * y.abs();
+        if !within {
             c.mismatches += 1;
         }
         if abs.is_nan() || abs.is_infinite() {

@@ -313,7 +313,7 @@ impl Executable {
         let mut args = pjrt_args!(PJRT_LoadedExecutable_Execute_Args {
             executable: self.raw,
             options: &mut options,
-            argument_lists: argument_lists.as_ptr() as *const *const *mut sys::PJRT_Buffer,
+            argument_lists: argument_lists.as_ptr(),
             num_devices: 1,
             num_args: argument_list.len(),
             output_lists: output_lists.as_ptr(),

@@ -70,7 +70,7 @@ fn repeated_compile_and_execute_does_not_leak() {
         "func.func @main(%a: tensor<{n}xf32>) -> tensor<{n}xf32> {{\n  %0 = stablehlo.multiply %a, %a : tensor<{n}xf32>\n  return %0 : tensor<{n}xf32>\n}}\n"
     );
     let input = HostArray::from_f32(vec![n as i64], &vec![1.5; n]).unwrap();
-    let mut iterate = |count: usize| {
+    let iterate = |count: usize| {
         for _ in 0..count {
             let executable = client.compile(module.as_bytes()).unwrap();
             let out = executable.run(std::slice::from_ref(&input)).unwrap();

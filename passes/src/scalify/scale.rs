@@ -71,7 +71,7 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
     pub fn div(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(if y == 0.0 { 0.0 } else { x / y }),
-            (other, Scale::Static(y)) if y == 1.0 => other,
+            (other, Scale::Static(1.0)) => other,
             // A known non-zero power of two: multiply by its exact reciprocal, no zero guard needed.
             (other, Scale::Static(y)) if y != 0.0 => self.mul(other, Scale::Static(1.0 / y)),
             (_, Scale::Static(_)) => Scale::Static(0.0),
