@@ -147,6 +147,26 @@ fn to_fp8<'c: 'a, 'a>(
     (builder.convert(clamped, format), scale, headroom)
 }
 
+/// `to_fp8`, once per (tensor, format) in a block.
+fn cached_fp8<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    operand: Scaled<'c, 'a>,
+    format: ElementType,
+) -> (Value<'c, 'a>, Scale<'c, 'a>, f32) {
+    // The same data may stand for different values at different scales (x and 0.5 x share it).
+    let scale = match operand.scale {
+        Scale::Static(s) => s.to_bits() as u64,
+        Scale::Dynamic(v) => (1 << 40) ^ v.to_raw().ptr as u64,
+    };
+    let key = (operand.data.to_raw().ptr as usize, scale | (operand.invariant as u64) << 63, format, rw.point_block());
+    if let Some(cast) = rw.fp8_casts.get(&key) {
+        return *cast;
+    }
+    let cast = to_fp8(rw, operand, format);
+    rw.fp8_casts.insert(key, cast);
+    cast
+}
+
 /// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
 /// one (in the order given, which pairs them with the other operand's).
 fn gemm_layout<'c: 'a, 'a>(
@@ -215,8 +235,8 @@ pub fn try_lower<'c: 'a, 'a>(
         rw.report.dots.push(record);
         return Ok(false);
     }
-    let (a8, sa, ha) = to_fp8(rw, a, fa);
-    let (b8, sb, hb) = to_fp8(rw, b, fb);
+    let (a8, sa, ha) = cached_fp8(rw, a, fa);
+    let (b8, sb, hb) = cached_fp8(rw, b, fb);
     let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
     let product = if dims.lhs_contracting.len() == 1 {
         let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);

@@ -71,6 +71,10 @@ pub struct Rewriter<'c, 'a> {
     values: HashMap<usize, Mapped<'c, 'a>>,
     point: InsertPoint<'c, 'a>,
     location: Location<'c>,
+    /// FP8 casts already emitted, by (data value, scale, format, block): a tensor feeding several matmuls
+    /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
+    /// holds the cast, where it dominates every later op.
+    pub fp8_casts: HashMap<(usize, u64, ElementType, usize), (Value<'c, 'a>, Scale<'c, 'a>, f32)>,
 }
 
 fn key(value: Value) -> usize {
@@ -86,6 +90,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             values: HashMap::new(),
             point,
             location: Location::unknown(context),
+            fp8_casts: HashMap::new(),
         }
     }
 
@@ -96,6 +101,15 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
 
     pub fn point(&self) -> InsertPoint<'c, 'a> {
         self.point
+    }
+
+    /// The block new ops go into (identifies the insertion point's region for caches).
+    pub fn point_block(&self) -> usize {
+        let block = match self.point {
+            InsertPoint::Before(anchor) => anchor.block().expect("anchor in a block"),
+            InsertPoint::End(block) => block,
+        };
+        block.to_raw().ptr as usize
     }
 
     pub fn location(&self) -> Location<'c> {
