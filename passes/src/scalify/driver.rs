@@ -126,10 +126,6 @@ fn remove_dead_ops(block: BlockRef) {
     }
 }
 
-fn function_name(function: &OperationRef) -> String {
-    function.attribute("sym_name").map(|a| a.to_string().trim_matches('"').to_string()).unwrap_or_default()
-}
-
 /// `arg_attrs` / `res_attrs` with an empty dictionary inserted after every position in `scaled`.
 fn widen_attribute_list<'c>(function: &OperationRef<'c, '_>, name: &str, scaled: &[i64]) -> Option<Attribute<'c>> {
     let attribute = function.attribute(name).ok()?;
@@ -240,7 +236,6 @@ fn rewrite_function<'c: 'a, 'a>(
     remove_dead_ops(block);
     let rewritten = std::mem::take(&mut rw.report);
     merge(report, rewritten);
-    let _ = function_name;
     Ok(())
 }
 

@@ -64,6 +64,11 @@ pub fn location_text(location: Location) -> String {
     }
 }
 
+/// (data value, scale bits or scale value, format, block) of an FP8 cast.
+pub type Fp8CastKey = (usize, u64, ElementType, usize);
+/// The FP8 value, its scale, and the headroom factor its data was multiplied by.
+pub type Fp8Cast<'c, 'a> = (Value<'c, 'a>, Scale<'c, 'a>, f32);
+
 pub struct Rewriter<'c, 'a> {
     pub context: &'c Context,
     pub options: Options,
@@ -74,7 +79,7 @@ pub struct Rewriter<'c, 'a> {
     /// FP8 casts already emitted, by (data value, scale, format, block): a tensor feeding several matmuls
     /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
     /// holds the cast, where it dominates every later op.
-    pub fp8_casts: HashMap<(usize, u64, ElementType, usize), (Value<'c, 'a>, Scale<'c, 'a>, f32)>,
+    pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
 }
 
 fn key(value: Value) -> usize {

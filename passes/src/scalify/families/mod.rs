@@ -229,9 +229,10 @@ fn dynamic_rescale<'c: 'a, 'a>(
     Ok(())
 }
 
-/// The driver's fallback for an op without a rule (or outside its rule): computed unscaled.
+/// The driver's fallback for an op without a rule (or outside its rule): computed unscaled, which
+/// cannot fail.
 pub(crate) fn unscaled_fallback<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
-    let _ = unscaled(rw, op);
+    unscaled(rw, op).expect("the unscaled computation applies to every op");
 }
 
 pub(crate) fn scaled_operands<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Scaled<'c, 'a>> {
