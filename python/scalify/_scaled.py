@@ -40,11 +40,13 @@ class ScaledArray:
 
 
 def _pow2_scale(x) -> float:
-    """The power of two of max |x| (1 for an all-zero or non-finite array)."""
-    finite = np.abs(np.asarray(x, np.float64))
-    finite = finite[np.isfinite(finite)]
-    largest = float(finite.max()) if finite.size else 0.0
-    return 2.0 ** math.floor(math.log2(largest)) if largest > 0 else 1.0
+    """The power of two of the RMS of x (1 for an all-zero or non-finite array): the data then has
+    E[data^2] in [1, 4), the unit scale every scalify rule assumes. (A max-based scale would leave the
+    data's RMS far below 1, and each product in the program would compound that deficit.)"""
+    values = np.asarray(x, np.float64)
+    finite = values[np.isfinite(values)]
+    rms = float(np.sqrt(np.mean(finite * finite))) if finite.size else 0.0
+    return 2.0 ** math.floor(math.log2(rms)) if rms > 0 else 1.0
 
 
 def _is_float(x) -> bool:
@@ -52,7 +54,7 @@ def _is_float(x) -> bool:
 
 
 def as_scaled(tree, dtype=jnp.float16):
-    """Every float leaf as a ScaledArray with data in `dtype` and scale the power of two of its max |x|;
+    """Every float leaf as a ScaledArray with data in `dtype` and scale the power of two of its RMS;
     other leaves unchanged."""
 
     def convert(x):
