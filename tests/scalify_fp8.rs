@@ -147,3 +147,21 @@ fn markers_strip_to_identities() {
         assert!((a - e).abs() <= 1e-6 * e.abs().max(1.0), "{a} vs {e}");
     }
 }
+
+/// An operand whose scale a dynamic rescale just refreshed (max |data| <= 1) needs no second
+/// statistic at its FP8 cast: one reduction for the marker, one for the other operand.
+#[test]
+fn rescaled_operands_skip_the_cast_statistic() {
+    let marked = DOT.replace(
+        "%0 = stablehlo.dot_general %x, %w",
+        "%xr = stablehlo.custom_call @scalify.dynamic_rescale_max(%x) : (tensor<64x256xf32>) -> tensor<64x256xf32>\n  %xt = stablehlo.transpose %xr, dims = [0, 1] : (tensor<64x256xf32>) -> tensor<64x256xf32>\n  %0 = stablehlo.dot_general %xt, %w",
+    );
+    let (plain, plain_report) = scalify_text(DOT, "matmul-type=f8 rescale=max");
+    let (scalified, report) = scalify_text(&marked, "matmul-type=f8 rescale=max");
+    assert_eq!(plain_report.statistic_reductions, 2);
+    assert_eq!(report.statistic_reductions, 2, "marker + w; x's cast reuses the marker's bound");
+    let inputs = [matrix(64, 256, 1, 2f64.powi(12)), matrix(256, 64, 2, 1.0)];
+    let expected = run(DOT, &inputs);
+    let (a, b) = (stats(&run(&scalified, &inputs)[0], &expected[0]), stats(&run(&plain, &inputs)[0], &expected[0]));
+    assert!((a.rel_l2_error - b.rel_l2_error).abs() < 5e-3, "{a:?} vs {b:?}");
+}

@@ -126,6 +126,12 @@ fn to_fp8<'c: 'a, 'a>(
     let scale = if operand.invariant { Scale::ONE } else { operand.scale };
     let (wide, scale, headroom) = match rw.options.rescale {
         None => (wide, scale, 1.0),
+        // Already at max |data| <= 1 from a dynamic rescale: only the headroom factor, no statistic.
+        Some(super::rewriter::Statistic::Max) if operand.bounded => {
+            let headroom = pow2::pow2_down(format.max_finite() as f32) / 2.0;
+            let data = rw.multiply_by_scale(wide, Scale::Static(headroom));
+            (data, math.div(scale, Scale::Static(headroom)), headroom)
+        }
         Some(statistic) => {
             // Floored so that an all-zero operand gets a finite factor (headroom / norm <= 2^79).
             let norm = rw.magnitude(operand.data, statistic, 2f32.powi(-64));

@@ -37,11 +37,14 @@ pub struct Scaled<'c, 'a> {
     pub invariant: bool,
     /// The original value, when it is a splat constant (a power's exponent, a known divisor).
     pub splat: Option<f64>,
+    /// max |data| <= 1 is known: the scale was just refreshed from this data's max (a dynamic rescale),
+    /// and only layout ops followed. An FP8 cast with `rescale=max` needs no new statistic then.
+    pub bounded: bool,
 }
 
 impl<'c, 'a> Scaled<'c, 'a> {
     pub fn new(data: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Self {
-        Self { data, scale, invariant: false, splat: None }
+        Self { data, scale, invariant: false, splat: None, bounded: false }
     }
 }
 
@@ -277,7 +280,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let reciprocal = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), norm]);
         let data = self.multiply_by_scale(wide, Scale::Dynamic(reciprocal));
         let new_scale = ScaleMath::new(&builder, self.options.rounding).mul(scale, Scale::Dynamic(norm));
-        self.wrap(data, new_scale)
+        Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
     }
 
     /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.

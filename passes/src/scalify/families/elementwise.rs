@@ -60,9 +60,11 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
         _ => v,
     });
     let invariant = floats.len() == 1 && source.is_some_and(|s| s.invariant);
+    // Layout ops, negate and abs never raise max |data|.
+    let bounded = floats.len() == 1 && source.is_some_and(|s| s.bounded);
     for (old, new) in results(&op).into_iter().zip(results(&new)) {
         if is_float(old) {
-            rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat });
+            rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat, bounded });
         } else {
             rw.bind_plain(old, new);
         }
@@ -83,7 +85,7 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
         builder.elementwise("stablehlo.multiply", &[a.data, b.data])
     };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x * y);
-    bind_one(rw, op, Scaled { data, scale, invariant: false, splat });
+    bind_one(rw, op, Scaled { data, scale, invariant: false, splat, bounded: false });
     Ok(())
 }
 
@@ -94,7 +96,7 @@ pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     let scale = ScaleMath::new(&builder, rw.options.rounding).div(a.scale, b.scale);
     let data = if is_unit_data(&b) { a.data } else { builder.elementwise("stablehlo.divide", &[a.data, b.data]) };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x / y);
-    bind_one(rw, op, Scaled { data, scale, invariant: false, splat });
+    bind_one(rw, op, Scaled { data, scale, invariant: false, splat, bounded: false });
     Ok(())
 }
 
@@ -276,6 +278,7 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
                 scale: Scale::ONE,
                 invariant: v == 0.0 || v.is_infinite(),
                 splat: Some(v),
+                bounded: false,
             }
         } else {
             let scale = pow2::round(v as f32, rw.options.rounding);
@@ -284,6 +287,7 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
                 scale: Scale::Static(scale),
                 invariant: false,
                 splat: Some(v),
+                bounded: false,
             }
         };
         rw.bind_scaled(old, scaled);
