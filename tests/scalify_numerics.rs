@@ -215,19 +215,21 @@ for dtype in ("float32", "float16"):
     }
 }
 
-/// Functions exported now by jax, one per rule family, run at f32, f16 and bf16 on seeded random
-/// inputs against the original module: f32 1e-5, f16 5e-3, bf16 4e-2 relative L2 per output
-/// (measured: f32 <= 1e-7, f16 <= 1.5e-3, bf16 <= 3.6e-2). Recurrences feed each iteration's
-/// rounding into the next (five to six steps here), so loops get f16 1e-2 and bf16 1e-1 (measured
-/// 5.6e-3 and 5.6e-2).
-#[test]
-fn rule_families_on_fresh_jax_programs() {
+/// One program of `rule_programs.py`: its module, seeded inputs, and the original's outputs.
+struct RuleProgram {
+    name: String,
+    original: String,
+    inputs: Vec<HostArray>,
+    expected: Vec<HostArray>,
+}
+
+/// The programs of `rule_programs.py`, exported now by the venv's jax and run once unscalified.
+fn rule_programs() -> Vec<RuleProgram> {
     let dir = tempfile::tempdir().unwrap();
-    let script = include_str!("rule_programs.py");
-    let output = Command::new(python()).arg("-c").arg(script).arg(dir.path()).output().unwrap();
+    let output =
+        Command::new(python()).arg("-c").arg(include_str!("rule_programs.py")).arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let mut checked = 0;
-    let mut failures = Vec::new();
+    let mut programs = Vec::new();
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "mlir") {
@@ -237,6 +239,21 @@ fn rule_families_on_fresh_jax_programs() {
         let original = std::fs::read_to_string(&path).unwrap();
         let inputs = arrays(&dir.path().join(&name), "in_");
         let expected = run(&original, &inputs);
+        programs.push(RuleProgram { name, original, inputs, expected });
+    }
+    programs
+}
+
+/// Functions exported now by jax, one per rule family, run at f32, f16 and bf16 on seeded random
+/// inputs against the original module: f32 1e-5, f16 5e-3, bf16 4e-2 relative L2 per output
+/// (measured: f32 <= 1e-7, f16 <= 1.5e-3, bf16 <= 3.6e-2). Recurrences feed each iteration's
+/// rounding into the next (five to six steps here), so loops get f16 1e-2 and bf16 1e-1 (measured
+/// 5.6e-3 and 5.6e-2).
+#[test]
+fn rule_families_on_fresh_jax_programs() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for RuleProgram { name, original, inputs, expected } in rule_programs() {
         let recurrent = name == "while_loop" || name == "scan_grad";
         let tolerances = if recurrent { [1e-5, 1e-2, 1e-1] } else { [1e-5, 5e-3, 4e-2] };
         for (data_type, tolerance) in ["f32", "f16", "bf16"].into_iter().zip(tolerances) {
@@ -261,21 +278,9 @@ fn rule_families_on_fresh_jax_programs() {
 /// (signature=scaled): each rule's run-time scale path, at f32 (1e-5).
 #[test]
 fn rule_families_with_dynamic_scales() {
-    let dir = tempfile::tempdir().unwrap();
-    let output =
-        Command::new(python()).arg("-c").arg(include_str!("rule_programs.py")).arg(dir.path()).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let scales = [2f32.powi(9), 2f32.powi(-6), 0.5];
     let mut failures = Vec::new();
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "mlir") {
-            continue;
-        }
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let original = std::fs::read_to_string(&path).unwrap();
-        let inputs = arrays(&dir.path().join(&name), "in_");
-        let expected = run(&original, &inputs);
+    for RuleProgram { name, original, inputs, expected } in rule_programs() {
         let floats: Vec<bool> = expected.iter().map(|o| o.dtype().is_float()).collect();
         let (scalified, _) = scalify_text(&original, "data-type=f32 signature=scaled");
         let actual = join_scaled(&run(&scalified, &split_scaled(&inputs, &scales, DType::F32)), &floats);
