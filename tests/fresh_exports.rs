@@ -1,11 +1,11 @@
 //! Training steps exported now by the venv's jax, none of them a fixture (other models and sizes,
 //! debug info on and off): each parses, verifies, and prints back to the same module in every form.
 
-use std::path::Path;
 use std::process::Command;
 
 use scalify_dialect::{Emit, PrintOptions, ScalifyContext, io};
 use scalify_passes::{Pipeline, RunOptions};
+use scalify_tests::venv_python;
 
 const EXPORT: &str = r#"
 import sys, pathlib, jax, jax.numpy as jnp
@@ -55,8 +55,7 @@ for name, (f, args) in steps.items():
 #[test]
 fn fresh_jax_training_steps_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    let output = Command::new(python).arg("-c").arg(EXPORT).arg(dir.path()).output().unwrap();
+    let output = Command::new(venv_python()).arg("-c").arg(EXPORT).arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let mut checked = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {

@@ -2,11 +2,10 @@
 //! original module on the same inputs. Tolerances are relative L2 errors per output, stated where
 //! they are checked.
 
-use std::path::Path;
 use std::process::Command;
 
 use scalify_runtime::{DType, HostArray};
-use scalify_tests::{arrays, fixture, fixtures_with_data, run, scalify_text, stats};
+use scalify_tests::{arrays, fixture, fixtures_with_data, run, scalify_text, stats, venv_python};
 
 /// Every output of the scalified module against the original's: relative L2 error at most `tolerance`,
 /// and non-finite values exactly where the original has them.
@@ -148,10 +147,6 @@ fn scaled_signature_with_dynamic_scales_equals_the_original() {
     }
 }
 
-fn python() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python")
-}
-
 /// Why Scalify exists: an MLP step whose inputs are 2^20 or 2^-20 times unit scale. Converted plainly
 /// to f16 it overflows (2^20 > 65504) or flushes to zero (2^-20 * 2^-20 < 2^-24); scalified at f16,
 /// with the scales passed beside the data, it stays within 1e-2 relative L2 of f32.
@@ -172,7 +167,7 @@ for dtype in ("float32", "float16"):
     shapes = [jax.ShapeDtypeStruct(s, dtype) for s in [(16, 32), (32, 4), (8, 16), (8, 4)]]
     (out / f"{dtype}.mlir").write_text(jax.jit(step).lower(*shapes).as_text())
 "#;
-    let output = Command::new(python()).arg("-c").arg(script).arg(dir.path()).output().unwrap();
+    let output = Command::new(venv_python()).arg("-c").arg(script).arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let f32_module = std::fs::read_to_string(dir.path().join("float32.mlir")).unwrap();
     let f16_module = std::fs::read_to_string(dir.path().join("float16.mlir")).unwrap();
@@ -227,7 +222,7 @@ struct RuleProgram {
 fn rule_programs() -> Vec<RuleProgram> {
     let dir = tempfile::tempdir().unwrap();
     let output =
-        Command::new(python()).arg("-c").arg(include_str!("rule_programs.py")).arg(dir.path()).output().unwrap();
+        Command::new(venv_python()).arg("-c").arg(include_str!("rule_programs.py")).arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let mut programs = Vec::new();
     for entry in std::fs::read_dir(dir.path()).unwrap() {

@@ -47,15 +47,25 @@ pub fn fixtures_with_data() -> Vec<(String, Vec<HostArray>)> {
         .collect()
 }
 
-/// `<prefix>_*.npy` of a folder, in order.
-pub fn arrays(dir: &Path, prefix: &str) -> Vec<HostArray> {
+/// The paths of `<prefix>_*.npy` in a folder, in order.
+pub fn npy_paths(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
         .collect();
     paths.sort();
-    paths.iter().map(|p| npy::read(p, None).unwrap()).collect()
+    paths
+}
+
+/// `<prefix>_*.npy` of a folder, in order.
+pub fn arrays(dir: &Path, prefix: &str) -> Vec<HostArray> {
+    npy_paths(dir, prefix).iter().map(|p| npy::read(p, None).unwrap()).collect()
+}
+
+/// The Python of the project's venv (scripts/setup makes it), with jax and numpy.
+pub fn venv_python() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python")
 }
 
 /// The module text after `--scalify=options` (the default pipeline), and the pass's report.

@@ -1,11 +1,10 @@
 //! scalify-run as a user runs it: fixtures against their exporter's outputs, fresh JAX programs
 //! against jax itself, comparisons that pass and fail, and clear errors.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use scalify_runtime::{HostArray, Tolerance, compare, npy};
-use scalify_tests::{fixture, fixtures_dir};
+use scalify_tests::{fixture, fixtures_dir, npy_paths, venv_python};
 
 fn scalify_run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scalify-run")).args(args).output().expect("scalify-run starts")
@@ -22,32 +21,18 @@ fn assert_clean_failure(output: &Output, expected: &str) {
     assert!(err.contains(expected), "expected {expected:?} in: {err}");
 }
 
-fn npys(dir: &Path, prefix: &str) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn python() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python")
-}
-
 #[test]
 fn fixture_inputs_reproduce_the_saved_outputs() {
     let data = fixtures_dir().join("data/cnn_train_step");
     let outputs = tempfile::tempdir().unwrap();
     let mut args = vec![fixture("cnn_train_step").to_string_lossy().into_owned(), "--inputs".into()];
-    args.extend(npys(&data, "in_").iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(npy_paths(&data, "in_").iter().map(|p| p.to_string_lossy().into_owned()));
     args.extend(["--save-outputs".into(), outputs.path().to_string_lossy().into_owned()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = scalify_run(&args);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    let expected = npys(&data, "out_");
-    let actual = npys(outputs.path(), "out_");
+    let expected = npy_paths(&data, "out_");
+    let actual = npy_paths(outputs.path(), "out_");
     assert_eq!(actual.len(), expected.len());
     for (a, e) in actual.iter().zip(&expected) {
         let (a, e) = (npy::read(a, None).unwrap(), npy::read(e, None).unwrap());
@@ -92,7 +77,7 @@ for name, (f, args) in specs.items():
         print(name, "ok")
 "#;
     let run_python = |mode: &str| {
-        let output = Command::new(python()).arg("-c").arg(script).arg(dir.path()).arg(mode).output().unwrap();
+        let output = Command::new(venv_python()).arg("-c").arg(script).arg(dir.path()).arg(mode).output().unwrap();
         assert!(output.status.success(), "{}", text(&output.stderr));
         text(&output.stdout)
     };
@@ -136,7 +121,7 @@ fn random_inputs_are_seeded() {
         assert!(out.status.success());
     }
     let read = |dir: &tempfile::TempDir| -> Vec<HostArray> {
-        npys(dir.path(), "in_").iter().map(|p| npy::read(p, None).unwrap()).collect()
+        npy_paths(dir.path(), "in_").iter().map(|p| npy::read(p, None).unwrap()).collect()
     };
     assert_eq!(read(&dirs[0]), read(&dirs[1]));
     assert_ne!(read(&dirs[0]), read(&dirs[2]));
@@ -196,14 +181,14 @@ fn bad_usage_gets_clear_errors() {
     // Right count, wrong shape: the first argument is tensor<128xf32>.
     let wrong = dir.path().join("wrong.npy");
     npy::write(&wrong, &HostArray::from_f32(vec![3], &[1.0, 2.0, 3.0]).unwrap()).unwrap();
-    let mut inputs = npys(&fixtures_dir().join("data/mlp_train_step"), "in_");
+    let mut inputs = npy_paths(&fixtures_dir().join("data/mlp_train_step"), "in_");
     inputs[0] = wrong.clone();
     let mut args = vec![module.to_string(), "--inputs".to_string()];
     args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_clean_failure(&scalify_run(&args), "input 0: the module expects tensor<128xf32>, got tensor<3xf32>");
     // A float file where the labels (i32) go.
-    inputs[0] = npys(&fixtures_dir().join("data/mlp_train_step"), "in_")[0].clone();
+    inputs[0] = npy_paths(&fixtures_dir().join("data/mlp_train_step"), "in_")[0].clone();
     inputs[7] = wrong;
     let mut args = vec![module.to_string(), "--inputs".to_string()];
     args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
