@@ -15,6 +15,7 @@ use super::families::unscaled_fallback;
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
+use super::role::Role;
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -155,7 +156,16 @@ fn rewrite_function<'c: 'a, 'a>(
     rw.set_point(InsertPoint::Before(first), function.location());
     let data_type = options.data_type.to_mlir(context);
 
-    // Arguments.
+    // Roles: read from name stacks only when some role has its own data type.
+    let roles = options.has_role_data_types();
+    let ops = block_ops(block);
+    let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
+
+    // Arguments. With data types by role and kept (unscaled) inputs, arguments stay in their own
+    // type: each consumer converts to its role's data type (the f32 optimizer reads f32 parameters).
+    if roles && options.signature == SignatureMode::Keep {
+        rw.set_data_element(ElementType::F32);
+    }
     let mut scaled_arguments = Vec::new();
     let original_count = block.argument_count();
     for index in (0..original_count).rev() {
@@ -165,7 +175,10 @@ fn rewrite_function<'c: 'a, 'a>(
         }
         match options.signature {
             SignatureMode::Keep => {
-                let scaled = rw.wrap(argument, Scale::ONE);
+                let scaled = match options.rescale_inputs {
+                    Some(statistic) => rw.normalize(argument, Scale::ONE, statistic, 0.0),
+                    None => rw.wrap(argument, Scale::ONE),
+                };
                 rw.bind_scaled(argument, scaled);
             }
             SignatureMode::Scaled => {
@@ -173,7 +186,11 @@ fn rewrite_function<'c: 'a, 'a>(
                     scalify_dialect::types::with_element(argument.r#type(), data_type).ok_or("unranked argument")?;
                 argument.set_type(ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
-                rw.bind_scaled(argument, Scaled::new(argument, Scale::Dynamic(scale)));
+                let scaled = match options.rescale_inputs {
+                    Some(statistic) => rw.normalize(argument, Scale::Dynamic(scale), statistic, 0.0),
+                    None => Scaled::new(argument, Scale::Dynamic(scale)),
+                };
+                rw.bind_scaled(argument, scaled);
                 scaled_arguments.push(index as i64);
             }
         }
@@ -181,15 +198,19 @@ fn rewrite_function<'c: 'a, 'a>(
     scaled_arguments.reverse();
 
     // Body.
-    let ops = block_ops(block);
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
     for op in body {
         rw.set_point(InsertPoint::Before(*op), op.location());
+        if roles {
+            let role = Role::of_location(&op.location().to_string(), has_autodiff);
+            rw.set_data_element(options.data_type_for(role));
+        }
         rewrite_op(&mut rw, *op);
     }
 
     // Results.
     rw.set_point(InsertPoint::Before(*terminator), terminator.location());
+    rw.set_data_element(options.data_type);
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {
@@ -200,6 +221,10 @@ fn rewrite_function<'c: 'a, 'a>(
                 returned.push(rw.unscale(s, element));
             }
             (Mapped::Scaled(s), SignatureMode::Scaled) => {
+                let s = match options.rescale_results {
+                    Some(statistic) if !s.invariant => rw.normalize(s.data, s.scale, statistic, 0.0),
+                    _ => s,
+                };
                 let builder = rw.builder();
                 let scale = if s.invariant { Scale::ONE } else { s.scale };
                 returned.push(rw.convert(s.data, options.data_type));

@@ -11,37 +11,15 @@ use scalify_dialect::{DotDimensions, ElementType};
 use super::policy::MatmulType;
 use super::pow2;
 use super::report::DotRecord;
+use super::role::Role;
 use super::rewriter::{Rewriter, Scaled, location_text, op_name};
 use super::scale::{Scale, ScaleMath};
 
-/// Where a matmul sits in the training step, read from JAX's name stack (debug locations).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// `jvp(...)`: forward pass.
-    Forward,
-    /// `transpose(jvp(...))`: backward pass.
-    Backward,
-    /// No name stack and no marker: treated as forward (both operands in the forward format).
-    Unknown,
-}
-
-impl Role {
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Forward => "forward",
-            Role::Backward => "backward",
-            Role::Unknown => "unknown (treated as forward)",
-        }
-    }
-}
-
+/// A dot's role for its formats: the name stack's, with an op outside autodiff as a forward one.
 fn location_says(location: &str) -> Role {
-    if location.contains("transpose(") {
-        Role::Backward
-    } else if location.contains("jvp(") {
-        Role::Forward
-    } else {
-        Role::Unknown
+    match Role::of_location(location, false) {
+        Role::Unknown | Role::Optimizer => Role::Unknown,
+        role => role,
     }
 }
 
@@ -224,7 +202,10 @@ pub fn try_lower<'c: 'a, 'a>(
         lhs_shape: shape_of(lhs.r#type()).unwrap_or_default(),
         rhs_shape: shape_of(rhs.r#type()).unwrap_or_default(),
         flops,
-        role: role.name().to_string(),
+        role: match role {
+            Role::Unknown => "unknown (treated as forward)".to_string(),
+            role => role.name().to_string(),
+        },
         formats: None,
         lowered: false,
         reason: String::new(),

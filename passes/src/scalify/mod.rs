@@ -8,6 +8,7 @@ pub mod policy;
 pub mod pow2;
 pub mod report;
 pub mod rewriter;
+pub mod role;
 pub mod rules;
 mod scale;
 

@@ -5,6 +5,7 @@ use scalify_dialect::ElementType;
 
 use super::pow2::Rounding;
 use super::rewriter::Statistic;
+use super::role::Role;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SignatureMode {
@@ -26,8 +27,13 @@ pub enum MatmulType {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
-    /// Element type of every scaled tensor's data.
+    /// Element type of every scaled tensor's data, and of the data stored at a scaled signature.
     pub data_type: ElementType,
+    /// Data type of ops by role (forward: activations; backward: gradients; optimizer: the update
+    /// of parameters and optimizer state), where JAX's name stack tells the role; `data_type` if unset.
+    pub forward_data_type: Option<ElementType>,
+    pub backward_data_type: Option<ElementType>,
+    pub optimizer_data_type: Option<ElementType>,
     pub rounding: Rounding,
     pub signature: SignatureMode,
     /// Report an op without a rule as an error instead of computing it unscaled.
@@ -43,12 +49,22 @@ pub struct Options {
     pub rescale: Option<Statistic>,
     /// Dots below this many FLOPs stay in the data type.
     pub fp8_min_flops: u64,
+    /// Each float input re-scaled from its own statistic on entry: parameters at 0.02 and optimizer
+    /// state at 1e-8 then enter with unit data instead of with scale 1 (or a stale stored scale).
+    pub rescale_inputs: Option<Statistic>,
+    /// Each scaled result (`signature=scaled`) leaves with a scale from its own statistic, so state
+    /// stored between steps returns to unit data every step instead of drifting with rounded
+    /// constants (AdamW's b2 = 0.95 has scale 0.5 and doubles v's data each step).
+    pub rescale_results: Option<Statistic>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             data_type: ElementType::F32,
+            forward_data_type: None,
+            backward_data_type: None,
+            optimizer_data_type: None,
             rounding: Rounding::Down,
             signature: SignatureMode::Keep,
             strict: false,
@@ -58,6 +74,8 @@ impl Default for Options {
             fp8_output: ElementType::F32,
             rescale: None,
             fp8_min_flops: 0,
+            rescale_inputs: None,
+            rescale_results: None,
         }
     }
 }
@@ -88,7 +106,41 @@ fn fp8_format(key: &str, value: &str) -> Result<ElementType, String> {
     }
 }
 
+fn data_type(key: &str, value: &str) -> Result<ElementType, String> {
+    match ElementType::from_name(value) {
+        Some(t @ (ElementType::F32 | ElementType::F16 | ElementType::BF16)) => Ok(t),
+        _ => Err(format!("{key} must be f32, f16 or bf16, not '{value}'")),
+    }
+}
+
+fn statistic(key: &str, value: &str) -> Result<Option<Statistic>, String> {
+    match value {
+        "none" => Ok(None),
+        "max" => Ok(Some(Statistic::Max)),
+        "l2" => Ok(Some(Statistic::L2)),
+        _ => Err(format!("{key} must be none, max or l2, not '{value}'")),
+    }
+}
+
 impl Options {
+    /// The data type of an op in `role`.
+    pub fn data_type_for(&self, role: Role) -> ElementType {
+        let by_role = match role {
+            Role::Forward => self.forward_data_type,
+            Role::Backward => self.backward_data_type,
+            Role::Optimizer => self.optimizer_data_type,
+            Role::Unknown => None,
+        };
+        by_role.unwrap_or(self.data_type)
+    }
+
+    /// Whether any role's data type differs from `data_type` (roles are read only then).
+    pub fn has_role_data_types(&self) -> bool {
+        [self.forward_data_type, self.backward_data_type, self.optimizer_data_type]
+            .iter()
+            .any(|t| t.is_some_and(|t| t != self.data_type))
+    }
+
     /// Parses `data-type=f16 rounding=down signature=keep strict=false matmul-type=f8 ...`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut options = Self::default();
@@ -108,12 +160,10 @@ impl Options {
                     })?;
                     self.apply(preset)?;
                 }
-                "data-type" => {
-                    self.data_type = match ElementType::from_name(value) {
-                        Some(t @ (ElementType::F32 | ElementType::F16 | ElementType::BF16)) => t,
-                        _ => return Err(format!("data-type must be f32, f16 or bf16, not '{value}'")),
-                    }
-                }
+                "data-type" => self.data_type = data_type(key, value)?,
+                "forward-data-type" => self.forward_data_type = Some(data_type(key, value)?),
+                "backward-data-type" => self.backward_data_type = Some(data_type(key, value)?),
+                "optimizer-data-type" => self.optimizer_data_type = Some(data_type(key, value)?),
                 "rounding" => {
                     self.rounding = match value {
                         "down" => Rounding::Down,
@@ -145,22 +195,17 @@ impl Options {
                         _ => return Err(format!("fp8-output must be f32 or bf16, not '{value}'")),
                     }
                 }
-                "rescale" => {
-                    self.rescale = match value {
-                        "none" => None,
-                        "max" => Some(Statistic::Max),
-                        "l2" => Some(Statistic::L2),
-                        _ => return Err(format!("rescale must be none, max or l2, not '{value}'")),
-                    }
-                }
+                "rescale" => self.rescale = statistic(key, value)?,
+                "rescale-inputs" => self.rescale_inputs = statistic(key, value)?,
+                "rescale-results" => self.rescale_results = statistic(key, value)?,
                 "fp8-min-flops" => {
                     self.fp8_min_flops =
                         value.parse().map_err(|_| format!("fp8-min-flops takes a count of FLOPs, not '{value}'"))?
                 }
                 _ => {
                     return Err(format!(
-                        "unknown scalify option '{key}' (preset, data-type, rounding, signature, strict, matmul-type, \
-                         fp8-forward, fp8-backward, fp8-output, rescale, fp8-min-flops)"
+                        "unknown scalify option '{key}' (preset, data-type, forward-data-type, backward-data-type, optimizer-data-type, rounding, signature, strict, matmul-type, \
+                         fp8-forward, fp8-backward, fp8-output, rescale, rescale-inputs, rescale-results, fp8-min-flops)"
                     ));
                 }
             }

@@ -83,6 +83,8 @@ pub struct Rewriter<'c, 'a> {
     /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
     /// holds the cast, where it dominates every later op.
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
+    /// Element type of new data: the current op's role's data type.
+    data_type: ElementType,
 }
 
 fn key(value: Value) -> usize {
@@ -91,6 +93,7 @@ fn key(value: Value) -> usize {
 
 impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     pub fn new(context: &'c Context, options: Options, point: InsertPoint<'c, 'a>) -> Self {
+        let data_type = options.data_type;
         Self {
             context,
             options,
@@ -99,6 +102,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             point,
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
+            data_type,
         }
     }
 
@@ -128,8 +132,13 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         OpBuilder::new(self.context, self.point, self.location)
     }
 
+    /// The data type of the op being rewritten (its role's, see `policy.rs`).
     pub fn data_element(&self) -> ElementType {
-        self.options.data_type
+        self.data_type
+    }
+
+    pub fn set_data_element(&mut self, element: ElementType) {
+        self.data_type = element;
     }
 
     /// `ty` with its float element type replaced by the data type (non-float types unchanged).
@@ -149,9 +158,14 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         self.bind(old, Mapped::Plain(new));
     }
 
+    /// The rewritten value of `old`; float data in the current data type (an op of one role reading
+    /// another role's value converts it: the f32 optimizer reads f16 gradients).
     pub fn lookup(&mut self, old: Value<'c, 'a>) -> Mapped<'c, 'a> {
-        if let Some(mapped) = self.values.get(&key(old)) {
-            return *mapped;
+        if let Some(mapped) = self.values.get(&key(old)).copied() {
+            return match mapped {
+                Mapped::Scaled(s) => Mapped::Scaled(Scaled { data: self.convert(s.data, self.data_element()), ..s }),
+                plain => plain,
+            };
         }
         if is_float_tensor(old.r#type()) {
             // A float the walk never produced (defined in a region left as it was): scale 1.
@@ -236,8 +250,9 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         if ratio.is_one() { scaled.data } else { self.multiply_by_scale(scaled.data, ratio) }
     }
 
-    /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`): the
-    /// data statistics behind dynamic rescaling. One reduction over the value.
+    /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`; a floor of
+    /// 0 lets an all-zero tensor report 0): the data statistics behind dynamic rescaling. One
+    /// reduction over the value.
     pub fn magnitude(&mut self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
         let element_bytes = ElementType::of(element_type_of(value.r#type())).map_or(4, |e| e.bits() as i64 / 8);
         let elements = scalify_dialect::types::shape_of(value.r#type()).map_or(1, |s| s.iter().product::<i64>());
@@ -276,10 +291,12 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     ) -> Scaled<'c, 'a> {
         let norm = self.magnitude(value, statistic, floor);
         let builder = self.builder();
+        let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
-        let reciprocal = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), norm]);
-        let data = self.multiply_by_scale(wide, Scale::Dynamic(reciprocal));
-        let new_scale = ScaleMath::new(&builder, self.options.rounding).mul(scale, Scale::Dynamic(norm));
+        // 1 / 0 = 0: an all-zero tensor (a norm of 0 under a zero floor) keeps zero data at scale 0.
+        let reciprocal = math.reciprocal(Scale::Dynamic(norm));
+        let data = self.multiply_by_scale(wide, reciprocal);
+        let new_scale = math.mul(scale, Scale::Dynamic(norm));
         Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
     }
 
