@@ -301,3 +301,52 @@ fn bad_options_are_rejected() {
         assert!(error.summary.contains(expected), "{options}: {}", error.summary);
     }
 }
+
+/// A forward op, a backward op and an optimizer op (JAX name stacks), with the optimizer in f32 and
+/// the rest in f16: each op computes in its role's type, converting what it reads from another role.
+#[test]
+fn data_types_follow_roles_from_name_stacks() {
+    let (text, _) = scalify(
+        r#"func.func @main(%w: tensor<4xf32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+          %0 = stablehlo.multiply %w, %x : tensor<4xf32> loc("jit(step)/jvp()/mul")
+          %1 = stablehlo.multiply %0, %x : tensor<4xf32> loc("jit(step)/transpose(jvp())/mul")
+          %2 = stablehlo.subtract %w, %1 : tensor<4xf32> loc("jit(step)/sub")
+          return %2 : tensor<4xf32>
+        }"#,
+        "data-type=f16 optimizer-data-type=f32",
+    );
+    let line_of = |op: &str| text.lines().find(|l| l.contains(op)).unwrap_or_else(|| panic!("{op}: {text}"));
+    assert_eq!(text.matches("stablehlo.multiply").count(), 2, "{text}");
+    assert!(text.lines().filter(|l| l.contains("stablehlo.multiply")).all(|l| l.contains("tensor<4xf16>")), "{text}");
+    // The update reads the f32 parameter directly and the f16 gradient converted up.
+    assert!(line_of("stablehlo.subtract").contains("tensor<4xf32>"), "{text}");
+    insta::assert_snapshot!(text);
+    // Without name stacks every op takes data-type.
+    let (plain, _) = scalify(
+        "func.func @main(%w: tensor<4xf32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+          %0 = stablehlo.multiply %w, %x : tensor<4xf32>
+          %1 = stablehlo.subtract %w, %0 : tensor<4xf32>
+          return %1 : tensor<4xf32>
+        }",
+        "data-type=f16 optimizer-data-type=f32",
+    );
+    assert!(plain.lines().find(|l| l.contains("stablehlo.subtract")).unwrap().contains("xf16>"), "{plain}");
+}
+
+/// rescale-inputs: each input enters at the power of two of its RMS (one reduction each, and a
+/// zero input at scale 0); rescale-results: each scaled result leaves the same way.
+#[test]
+fn boundary_rescaling_reads_one_statistic_per_tensor() {
+    let module = "func.func @main(%p: tensor<8xf32>, %m: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+          %0 = stablehlo.add %p, %m : tensor<8xf32>
+          %1 = stablehlo.multiply %m, %m : tensor<8xf32>
+          return %0, %1 : tensor<8xf32>, tensor<8xf32>
+        }";
+    let (text, report) = scalify(module, "data-type=f16 rescale-inputs=l2");
+    assert_eq!(report.statistic_reductions, 2, "{text}");
+    insta::assert_snapshot!(text);
+    let (_, report) = scalify(module, "data-type=f16 signature=scaled rescale-results=max");
+    assert_eq!(report.statistic_reductions, 2);
+    let (_, report) = scalify(module, "data-type=f16 signature=scaled rescale-inputs=l2 rescale-results=max");
+    assert_eq!(report.statistic_reductions, 4);
+}

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax._src.lib import xla_client
 
+from . import _scalify
 from ._markers import emitting_markers
 from ._scaled import ScaledArray, _is_float
 
@@ -17,46 +18,50 @@ _DATA_DTYPES = {"f32": jnp.float32, "f16": jnp.float16, "bf16": jnp.bfloat16}
 
 @dataclasses.dataclass(frozen=True)
 class Policy:
-    """The scalify pass's options (see the README). `Policy.preset(name)` gives the named presets."""
+    """The scalify pass's options (see the README), one field per option (`data_type` is
+    `data-type=`). Role data types left at None take `data_type`. `Policy.preset(name)` gives the
+    pass's named presets ("f32", "f16", "bf16", "fp8-hybrid")."""
 
     data_type: str = "f32"
+    forward_data_type: str | None = None
+    backward_data_type: str | None = None
+    optimizer_data_type: str | None = None
     rounding: str = "down"
     signature: str = "keep"
     matmul_type: str = "data"
     fp8_forward: str = "e4m3"
     fp8_backward: str = "e5m2"
     rescale: str = "none"
+    rescale_inputs: str = "none"
+    rescale_results: str = "none"
     fp8_min_flops: int = 0
     strict: bool = False
 
-    PRESETS = {}  # filled below
-
     @classmethod
-    def preset(cls, name):
-        try:
-            return cls.PRESETS[name]
-        except KeyError:
-            raise ValueError(f"unknown policy preset {name!r} (one of {sorted(cls.PRESETS)})") from None
+    def preset(cls, name, **overrides):
+        """The named preset (its options are defined once, in the pass), with fields overridden."""
+        presets = dict(_scalify.presets())
+        if name not in presets:
+            raise ValueError(f"unknown policy preset {name!r} (one of {sorted(presets)})")
+        fields = {f.name: f.type for f in dataclasses.fields(cls)}
+        values = {}
+        for item in presets[name].split():
+            key, value = item.split("=", 1)
+            field = key.replace("-", "_")
+            values[field] = int(value) if field == "fp8_min_flops" else value == "true" if field == "strict" else value
+        assert set(values) <= set(fields), f"preset {name} has options Policy lacks: {set(values) - set(fields)}"
+        return dataclasses.replace(cls(**values), **overrides)
 
     def options(self) -> str:
         """The pass options, in mlir-opt syntax."""
-        return (
-            f"data-type={self.data_type} rounding={self.rounding} signature={self.signature} "
-            f"matmul-type={self.matmul_type} fp8-forward={self.fp8_forward} fp8-backward={self.fp8_backward} "
-            f"rescale={self.rescale} fp8-min-flops={self.fp8_min_flops} strict={str(self.strict).lower()}"
-        )
-
-
-Policy.PRESETS.update(
-    {
-        "f32": Policy(),
-        "f16": Policy(data_type="f16"),
-        "bf16": Policy(data_type="bf16"),
-        # The paper's recipe: FP8 matmuls (E4M3 forward, E5M2 gradients), f16 elsewhere, parameters and
-        # optimizer state stored scaled in f16 between steps.
-        "fp8-hybrid": Policy(data_type="f16", matmul_type="f8", rescale="max", signature="scaled"),
-    }
-)
+        items = []
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            value = str(value).lower() if isinstance(value, bool) else value
+            items.append(f"{field.name.replace('_', '-')}={value}")
+        return " ".join(items)
 
 
 def _policy(policy):

@@ -20,9 +20,16 @@ fn library_version() -> String {
     scalify_dialect::library_version()
 }
 
+/// The named policies: (name, pass options) in the pass's own syntax.
+#[pyfunction]
+fn presets() -> Vec<(String, String)> {
+    scalify_passes::scalify::PRESETS.iter().map(|(name, options)| (name.to_string(), options.to_string())).collect()
+}
+
 #[pymodule]
 fn _scalify(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(rewrite, module)?)?;
     module.add_function(wrap_pyfunction!(library_version, module)?)?;
+    module.add_function(wrap_pyfunction!(presets, module)?)?;
     Ok(())
 }

@@ -210,7 +210,13 @@ fn rewrite_function<'c: 'a, 'a>(
 
     // Results.
     rw.set_point(InsertPoint::Before(*terminator), terminator.location());
-    rw.set_data_element(options.data_type);
+    // Kept results are unscaled from whatever type their producer computed in; scaled ones are
+    // stored in data-type.
+    rw.set_data_element(if roles && options.signature == SignatureMode::Keep {
+        ElementType::F32
+    } else {
+        options.data_type
+    });
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {

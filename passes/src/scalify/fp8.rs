@@ -11,8 +11,8 @@ use scalify_dialect::{DotDimensions, ElementType};
 use super::policy::MatmulType;
 use super::pow2;
 use super::report::DotRecord;
-use super::role::Role;
 use super::rewriter::{Rewriter, Scaled, location_text, op_name};
+use super::role::Role;
 use super::scale::{Scale, ScaleMath};
 
 /// A dot's role for its formats: the name stack's, with an op outside autodiff as a forward one.

@@ -82,12 +82,20 @@ impl Default for Options {
 
 /// Named policies. `fp8-hybrid` is the paper's recipe: FP8 matmuls with E4M3 forward and E5M2
 /// gradients, f16 data elsewhere, parameters and optimizer state scaled f16 between steps, and each
-/// FP8 operand rescaled from its max |x| at the cast.
+/// FP8 operand rescaled from its max |x| at the cast; plus the f16 preset's f32 update and boundary
+/// rescaling.
 pub const PRESETS: &[(&str, &str)] = &[
     ("f32", "data-type=f32"),
-    ("f16", "data-type=f16"),
+    // f16 data for the model, the optimizer's update in f32 (AdamW's eps and v^(1/2) of near-zero
+    // gradients are out of f16's reach at one scale per tensor), and each tensor at the boundary
+    // rescaled from its RMS (parameters at 0.02 and optimizer state at 1e-8 enter with unit data).
+    ("f16", "data-type=f16 optimizer-data-type=f32 rescale-inputs=l2 rescale-results=l2"),
     ("bf16", "data-type=bf16"),
-    ("fp8-hybrid", "data-type=f16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 rescale=max signature=scaled"),
+    (
+        "fp8-hybrid",
+        "data-type=f16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 rescale=max signature=scaled \
+         optimizer-data-type=f32 rescale-inputs=l2 rescale-results=l2",
+    ),
 ];
 
 fn boolean(key: &str, value: &str) -> Result<bool, String> {

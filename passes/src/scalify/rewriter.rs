@@ -276,7 +276,11 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             }
         };
         let rounded = ScaleMath::new(&builder, self.options.rounding).round(raw);
-        builder.elementwise("stablehlo.maximum", &[rounded, builder.scalar_f32(floor)])
+        if floor == 0.0 {
+            rounded
+        } else {
+            builder.elementwise("stablehlo.maximum", &[rounded, builder.scalar_f32(floor)])
+        }
     }
 
     /// Re-expresses `(value, scale)` at `scale * norm` with `norm` from the value's own statistic:
