@@ -97,7 +97,7 @@ def main():
         elif run == "fp32":
             step = jax.jit(train_step)
         else:
-            policy = scalify.Policy(data_type="f16", signature="scaled") if run == "scalify-f16" else "fp8-hybrid"
+            policy = scalify.Policy.preset("f16", signature="scaled") if run == "scalify-f16" else "fp8-hybrid"
             step = scalify.jit(train_step, policy=policy)
             params, opt_state = scalify.as_scaled((params, opt_state), jnp.float16)
         rng = np.random.default_rng(SEED)

@@ -66,7 +66,7 @@ def run(name, policy, params, data, steps, lr, batch):
         x_train, x_test = x_train.astype(jnp.float16), x_test.astype(jnp.float16)
     else:
         # f16 runs scalify with a scaled signature too: parameters stay scaled f16 between steps.
-        policy = scalify.Policy(data_type="f16", signature="scaled") if policy == "scalify-f16" else policy
+        policy = scalify.Policy.preset("f16", signature="scaled") if policy == "scalify-f16" else policy
         step = scalify.jit(sgd_step, policy=policy)
         params = scalify.as_scaled(params, jnp.float16)
     losses = []

@@ -161,9 +161,9 @@ fn rewrite_function<'c: 'a, 'a>(
     let ops = block_ops(block);
     let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
 
-    // Arguments. With data types by role and kept (unscaled) inputs, arguments stay in their own
-    // type: each consumer converts to its role's data type (the f32 optimizer reads f32 parameters).
-    if roles && options.signature == SignatureMode::Keep {
+    // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
+    // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
+    if roles {
         rw.set_data_element(ElementType::F32);
     }
     let mut scaled_arguments = Vec::new();
@@ -210,13 +210,9 @@ fn rewrite_function<'c: 'a, 'a>(
 
     // Results.
     rw.set_point(InsertPoint::Before(*terminator), terminator.location());
-    // Kept results are unscaled from whatever type their producer computed in; scaled ones are
-    // stored in data-type.
-    rw.set_data_element(if roles && options.signature == SignatureMode::Keep {
-        ElementType::F32
-    } else {
-        options.data_type
-    });
+    // With data types by role, results are read in f32 (unscaled from there, or rescaled there and
+    // then stored in data-type): an f32 update is never rounded to f16 before its statistic.
+    rw.set_data_element(if roles { ElementType::F32 } else { options.data_type });
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {
@@ -228,7 +224,7 @@ fn rewrite_function<'c: 'a, 'a>(
             }
             (Mapped::Scaled(s), SignatureMode::Scaled) => {
                 let s = match options.rescale_results {
-                    Some(statistic) if !s.invariant => rw.normalize(s.data, s.scale, statistic, 0.0),
+                    Some(statistic) if !s.invariant => rw.normalize_for_storage(s.data, s.scale, statistic),
                     _ => s,
                 };
                 let builder = rw.builder();

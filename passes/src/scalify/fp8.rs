@@ -179,25 +179,24 @@ fn gemm_layout<'c: 'a, 'a>(
     builder.value("stablehlo.reshape", &[transposed], ty, &[])
 }
 
-/// Lowers `op` (a dot_general) to FP8 if the policy and its shape allow; records the decision.
-/// Returns whether it did (when not, the caller computes the dot in the data type).
-pub fn try_lower<'c: 'a, 'a>(
+/// Whether `op` (a dot_general or convolution with `k` products per output) goes to FP8, in which
+/// formats; records the decision when it does not.
+fn decide<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
-    a: Scaled<'c, 'a>,
-    b: Scaled<'c, 'a>,
     k: i64,
-) -> Result<bool, String> {
+    has_contraction: bool,
+) -> Result<Option<(ElementType, ElementType, DotRecord)>, String> {
     if rw.options.matmul_type != MatmulType::F8 {
-        return Ok(false);
+        return Ok(None);
     }
-    let dims = DotDimensions::of(&op).map_err(|e| e.to_string())?;
     let (lhs, rhs) = (op.operand(0).map_err(|e| e.to_string())?, op.operand(1).map_err(|e| e.to_string())?);
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
     let result_shape = shape_of(old.r#type()).unwrap_or_default();
     let flops = 2 * result_shape.iter().product::<i64>().max(1) as u64 * k.max(1) as u64;
     let (role, (fa, fb)) = formats(rw, &op, lhs, rhs);
     let mut record = DotRecord {
+        op: op_name(&op),
         location: location_text(op.location()),
         lhs_shape: shape_of(lhs.r#type()).unwrap_or_default(),
         rhs_shape: shape_of(rhs.r#type()).unwrap_or_default(),
@@ -210,7 +209,7 @@ pub fn try_lower<'c: 'a, 'a>(
         lowered: false,
         reason: String::new(),
     };
-    let refusal = if dims.lhs_contracting.is_empty() {
+    let refusal = if !has_contraction {
         Some("no contracting dimension (an outer product)".to_string())
     } else if flops < rw.options.fp8_min_flops {
         Some(format!("{flops} FLOPs is below fp8-min-flops={}", rw.options.fp8_min_flops))
@@ -218,10 +217,57 @@ pub fn try_lower<'c: 'a, 'a>(
         None
     };
     if let Some(reason) = refusal {
-        record.reason = format!("kept in {}: {reason}", rw.options.data_type.name());
+        record.reason = format!("kept in {}: {reason}", rw.data_element().name());
         rw.report.dots.push(record);
-        return Ok(false);
+        return Ok(None);
     }
+    Ok(Some((fa, fb, record)))
+}
+
+/// The FP8 product's data (f32 or bf16, at the operands' headroom) brought back near unit scale by
+/// the contraction factor r and the headrooms, stored in the data type, and bound as `op`'s result.
+/// The operands sat at their formats' headroom (up to 256 and 32768): f16 would overflow at 65504
+/// without this. All factors are powers of two: exact.
+fn bind_product<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    product: Value<'c, 'a>,
+    (sa, ha): (Scale<'c, 'a>, f32),
+    (sb, hb): (Scale<'c, 'a>, f32),
+    k: i64,
+    mut record: DotRecord,
+    (fa, fb): (ElementType, ElementType),
+    lowering: &str,
+) {
+    let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
+    let factor = r * ha * hb;
+    let data = if factor == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / factor)) };
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let scale = math.mul(math.mul(sa, sb), Scale::Static(factor));
+    let scaled = rw.wrap(data, scale);
+    rw.bind_scaled(op.result(0).expect("one result").into(), scaled);
+    record.formats = Some((fa.name().to_string(), fb.name().to_string()));
+    record.lowered = true;
+    record.reason = match rw.options.rescale {
+        None => format!("{lowering}: operand scales from propagation"),
+        Some(statistic) => format!("{lowering}: operands rescaled from their {statistic:?} at the cast"),
+    };
+    rw.report.dots.push(record);
+}
+
+/// Lowers `op` (a dot_general) to FP8 if the policy and its shape allow; records the decision.
+/// Returns whether it did (when not, the caller computes the dot in the data type).
+pub fn try_lower<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    a: Scaled<'c, 'a>,
+    b: Scaled<'c, 'a>,
+    k: i64,
+) -> Result<bool, String> {
+    let dims = DotDimensions::of(&op).map_err(|e| e.to_string())?;
+    let Some((fa, fb, record)) = decide(rw, op, k, !dims.lhs_contracting.is_empty())? else { return Ok(false) };
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
     let (a8, sa, ha) = cached_fp8(rw, a, fa);
     let (b8, sb, hb) = cached_fp8(rw, b, fb);
     let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
@@ -244,23 +290,28 @@ pub fn try_lower<'c: 'a, 'a>(
         let attribute = merged.to_attribute(rw.context);
         rw.builder().value("stablehlo.dot_general", &[a8, b8], output, &[("dot_dimension_numbers", attribute)])
     };
-    // The operands sat at their formats' headroom (up to 256 and 32768): the product's data is brought
-    // back near unit scale, by the contraction factor r too, before it is stored in the data type
-    // (f16 would overflow at 65504). All factors are powers of two: exact.
-    let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
-    let factor = r * ha * hb;
-    let data = if factor == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / factor)) };
-    let builder = rw.builder();
-    let math = ScaleMath::new(&builder, rw.options.rounding);
-    let scale = math.mul(math.mul(sa, sb), Scale::Static(factor));
-    let scaled = rw.wrap(data, scale);
-    rw.bind_scaled(old, scaled);
-    record.formats = Some((fa.name().to_string(), fb.name().to_string()));
-    record.lowered = true;
-    record.reason = match rw.options.rescale {
-        None => "fp8: operand scales from propagation".to_string(),
-        Some(statistic) => format!("fp8: operands rescaled from their {statistic:?} at the cast"),
-    };
-    rw.report.dots.push(record);
+    bind_product(rw, op, product, (sa, ha), (sb, hb), k, record, (fa, fb), "fp8 (cuBLASLt GEMM pattern)");
+    Ok(true)
+}
+
+/// Lowers `op` (a convolution) to FP8 operands in the pattern XLA's cuDNN conv rewriter turns into an
+/// FP8 graph convolution on Hopper: each operand `convert(clamp(x * s))` to FP8, converted back to
+/// f32, convolved, the result multiplied by a scalar. Returns whether it did.
+pub fn try_lower_convolution<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    a: Scaled<'c, 'a>,
+    b: Scaled<'c, 'a>,
+    k: i64,
+) -> Result<bool, String> {
+    let Some((fa, fb, record)) = decide(rw, op, k, true)? else { return Ok(false) };
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    let (a8, sa, ha) = cached_fp8(rw, a, fa);
+    let (b8, sb, hb) = cached_fp8(rw, b, fb);
+    let (wa, wb) = (rw.convert(a8, ElementType::F32), rw.convert(b8, ElementType::F32));
+    let output = with_element(old.r#type(), ElementType::F32.to_mlir(rw.context)).ok_or("unranked convolution")?;
+    let product = super::families::emit_like(rw, op, &[wa, wb], &[output]);
+    let product: Value = product.result(0).expect("one result").into();
+    bind_product(rw, op, product, (sa, ha), (sb, hb), k, record, (fa, fb), "fp8 (cuDNN graph convolution pattern)");
     Ok(true)
 }

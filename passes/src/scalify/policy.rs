@@ -89,12 +89,12 @@ pub const PRESETS: &[(&str, &str)] = &[
     // f16 data for the model, the optimizer's update in f32 (AdamW's eps and v^(1/2) of near-zero
     // gradients are out of f16's reach at one scale per tensor), and each tensor at the boundary
     // rescaled from its RMS (parameters at 0.02 and optimizer state at 1e-8 enter with unit data).
-    ("f16", "data-type=f16 optimizer-data-type=f32 rescale-inputs=l2 rescale-results=l2"),
+    ("f16", "data-type=f16 optimizer-data-type=f32 rescale-inputs=l2 rescale-results=max"),
     ("bf16", "data-type=bf16"),
     (
         "fp8-hybrid",
         "data-type=f16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 rescale=max signature=scaled \
-         optimizer-data-type=f32 rescale-inputs=l2 rescale-results=l2",
+         optimizer-data-type=f32 rescale-inputs=l2 rescale-results=max",
     ),
 ];
 

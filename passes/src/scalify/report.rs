@@ -22,6 +22,8 @@ pub struct Fallback {
 /// What happened to one dot_general under matmul-type=f8.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DotRecord {
+    /// `stablehlo.dot_general` or `stablehlo.convolution`.
+    pub op: String,
     pub location: String,
     pub lhs_shape: Vec<i64>,
     pub rhs_shape: Vec<i64>,
@@ -35,7 +37,7 @@ pub struct DotRecord {
 
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Every dot_general considered for FP8, in program order.
+    /// Every dot_general and convolution considered for FP8, in program order.
     pub dots: Vec<DotRecord>,
     pub ops: BTreeMap<String, OpEntry>,
     pub fallbacks: Vec<Fallback>,
@@ -73,7 +75,7 @@ impl Report {
             "statistic_reductions": self.statistic_reductions,
             "statistic_bytes": self.statistic_bytes,
             "dots": self.dots.iter().map(|d| json!({
-                "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
+                "op": d.op, "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
                 "role": d.role, "formats": d.formats.as_ref().map(|(a, b)| vec![a, b]), "fp8": d.lowered,
                 "why": d.reason,
             })).collect::<Vec<_>>(),

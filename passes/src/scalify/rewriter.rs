@@ -293,15 +293,46 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         statistic: Statistic,
         floor: f32,
     ) -> Scaled<'c, 'a> {
+        self.normalize_to(value, scale, statistic, floor, 1.0)
+    }
+
+    /// `normalize` with the statistic brought to `target` (a power of two) instead of 1.
+    fn normalize_to(
+        &mut self,
+        value: Value<'c, 'a>,
+        scale: Scale<'c, 'a>,
+        statistic: Statistic,
+        floor: f32,
+        target: f32,
+    ) -> Scaled<'c, 'a> {
         let norm = self.magnitude(value, statistic, floor);
         let builder = self.builder();
         let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
+        let norm = math.div(Scale::Dynamic(norm), Scale::Static(target));
         // 1 / 0 = 0: an all-zero tensor (a norm of 0 under a zero floor) keeps zero data at scale 0.
-        let reciprocal = math.reciprocal(Scale::Dynamic(norm));
+        let reciprocal = math.reciprocal(norm);
         let data = self.multiply_by_scale(wide, reciprocal);
-        let new_scale = math.mul(scale, Scale::Dynamic(norm));
-        Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
+        let new_scale = math.mul(scale, norm);
+        Scaled { bounded: statistic == Statistic::Max && target == 1.0, ..self.wrap(data, new_scale) }
+    }
+
+    /// `normalize` for a tensor stored between steps: with `Max`, the largest element goes to half
+    /// the data type's largest power of two (2^14 in f16), so that the whole normal range below it
+    /// holds the small elements (AdamW's v spans 2^20 and more; XLA's CPU flushes subnormals).
+    /// With `L2`, the RMS goes to 1.
+    pub fn normalize_for_storage(
+        &mut self,
+        value: Value<'c, 'a>,
+        scale: Scale<'c, 'a>,
+        statistic: Statistic,
+    ) -> Scaled<'c, 'a> {
+        let target = match statistic {
+            Statistic::Max => super::pow2::pow2_down(self.options.data_type.max_finite() as f32) / 2.0,
+            _ => 1.0,
+        };
+        let normalized = self.normalize_to(value, scale, statistic, 0.0, target);
+        Scaled { bounded: false, ..normalized }
     }
 
     /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.

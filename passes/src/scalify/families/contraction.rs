@@ -20,7 +20,11 @@ fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
 
 fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
-    if op_name(&op) == "stablehlo.dot_general" && fp8::try_lower(rw, op, a, b, k)? {
+    let lowered = match op_name(&op).as_str() {
+        "stablehlo.dot_general" => fp8::try_lower(rw, op, a, b, k)?,
+        _ => fp8::try_lower_convolution(rw, op, a, b, k)?,
+    };
+    if lowered {
         return Ok(());
     }
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
