@@ -44,6 +44,12 @@ fn inline_call(call: OperationRef, callee_body: BlockRef) {
         }
         let copy = unsafe { Operation::from_raw(mlir_sys::mlirOperationClone(op.to_raw())) };
         let copy = block.insert_operation_before(call, copy);
+        // callsite(callee op at call), as MLIR's inliner writes it: the call's JAX name stack (which
+        // says forward, backward or optimizer) stays readable on the inlined ops.
+        unsafe {
+            let location = mlir_sys::mlirLocationCallSiteGet(copy.location().to_raw(), call.location().to_raw());
+            scalify_mlir_link::set_operation_location(copy.to_raw(), location);
+        }
         // Operands of the copy and of everything nested in it (regions may use values from above).
         copy.walk(WalkOrder::PreOrder, |nested| {
             let mut nested = unsafe { OperationRefMut::from_raw(nested.to_raw()) };

@@ -221,6 +221,7 @@ fn decide<'c: 'a, 'a>(
         rw.report.dots.push(record);
         return Ok(None);
     }
+    record.formats = Some((fa.name().to_string(), fb.name().to_string()));
     Ok(Some((fa, fb, record)))
 }
 
@@ -232,11 +233,9 @@ fn bind_product<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
     product: Value<'c, 'a>,
-    (sa, ha): (Scale<'c, 'a>, f32),
-    (sb, hb): (Scale<'c, 'a>, f32),
+    [(sa, ha), (sb, hb)]: [(Scale<'c, 'a>, f32); 2],
     k: i64,
     mut record: DotRecord,
-    (fa, fb): (ElementType, ElementType),
     lowering: &str,
 ) {
     let r = pow2::round((k.max(1) as f64).sqrt() as f32, rw.options.rounding);
@@ -247,7 +246,6 @@ fn bind_product<'c: 'a, 'a>(
     let scale = math.mul(math.mul(sa, sb), Scale::Static(factor));
     let scaled = rw.wrap(data, scale);
     rw.bind_scaled(op.result(0).expect("one result").into(), scaled);
-    record.formats = Some((fa.name().to_string(), fb.name().to_string()));
     record.lowered = true;
     record.reason = match rw.options.rescale {
         None => format!("{lowering}: operand scales from propagation"),
@@ -290,7 +288,7 @@ pub fn try_lower<'c: 'a, 'a>(
         let attribute = merged.to_attribute(rw.context);
         rw.builder().value("stablehlo.dot_general", &[a8, b8], output, &[("dot_dimension_numbers", attribute)])
     };
-    bind_product(rw, op, product, (sa, ha), (sb, hb), k, record, (fa, fb), "fp8 (cuBLASLt GEMM pattern)");
+    bind_product(rw, op, product, [(sa, ha), (sb, hb)], k, record, "fp8 (cuBLASLt GEMM pattern)");
     Ok(true)
 }
 
@@ -312,6 +310,6 @@ pub fn try_lower_convolution<'c: 'a, 'a>(
     let output = with_element(old.r#type(), ElementType::F32.to_mlir(rw.context)).ok_or("unranked convolution")?;
     let product = super::families::emit_like(rw, op, &[wa, wb], &[output]);
     let product: Value = product.result(0).expect("one result").into();
-    bind_product(rw, op, product, (sa, ha), (sb, hb), k, record, (fa, fb), "fp8 (cuDNN graph convolution pattern)");
+    bind_product(rw, op, product, [(sa, ha), (sb, hb)], k, record, "fp8 (cuDNN graph convolution pattern)");
     Ok(true)
 }

@@ -8,13 +8,15 @@
 use std::ffi::{CStr, c_char};
 use std::sync::Once;
 
-use mlir_sys::MlirDialectRegistry;
+use mlir_sys::{MlirDialectRegistry, MlirLocation, MlirOperation};
 
 unsafe extern "C" {
     fn ireeCompilerGlobalInitialize();
     fn ireeCompilerRegisterDialects(registry: MlirDialectRegistry);
     fn ireeCompilerGetRevision() -> *const c_char;
     fn ireeCompilerGetAPIVersion() -> i32;
+    // Upstream MLIR C API, exported by the library but newer than mlir-sys 220's bindings.
+    fn mlirOperationSetLocation(op: MlirOperation, location: MlirLocation);
 }
 
 static GLOBAL_INIT: Once = Once::new();
@@ -45,4 +47,12 @@ pub fn revision() -> String {
 pub fn api_version() -> (u16, u16) {
     let packed = unsafe { ireeCompilerGetAPIVersion() } as u32;
     ((packed >> 16) as u16, (packed & 0xffff) as u16)
+}
+
+/// Replaces an operation's location (`mlirOperationSetLocation`).
+///
+/// # Safety
+/// `op` and `location` must be live objects of the same context.
+pub unsafe fn set_operation_location(op: MlirOperation, location: MlirLocation) {
+    unsafe { mlirOperationSetLocation(op, location) }
 }
