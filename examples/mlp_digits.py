@@ -4,18 +4,18 @@ larger, as the Scalify paper's MNIST experiment), where plain f16 overflows.
 
     .venv/bin/python examples/mlp_digits.py [--steps 300] [--out docs]
 
-Prints progress and a table (train loss, test loss, test accuracy), writes docs/mlp_digits.png (loss
+Shows a progress bar per run, prints a table (train loss, test loss, test accuracy), writes docs/mlp_digits.png (loss
 curves) and docs/mlp_digits.md (the table, with the command and seed).
 """
 
 import argparse
 import pathlib
 import sys
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from tqdm import tqdm
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -70,8 +70,8 @@ def run(name, policy, params, data, steps, lr, batch):
         step = scalify.jit(sgd_step, policy=policy)
         params = scalify.as_scaled(params, jnp.float16)
     losses = []
-    start = time.time()
-    for i in range(steps):
+    bar = tqdm(range(steps), desc=name, unit="step", file=sys.stderr, mininterval=1.0)
+    for i in bar:
         idx = rng.choice(len(x_train), batch, replace=False)
         inputs = x_train[idx]
         if policy not in ("fp32", "naive-fp16"):
@@ -79,8 +79,7 @@ def run(name, policy, params, data, steps, lr, batch):
         params, loss = step(params, inputs, y_train[idx], lr)
         loss = float(scalify.unscale(loss)) if isinstance(loss, scalify.ScaledArray) else float(loss)
         losses.append(loss)
-        if (i + 1) % max(1, steps // 10) == 0:
-            print(f"  {name}: step {i + 1}/{steps} loss {loss:.4f} ({time.time() - start:.1f} s)", file=sys.stderr)
+        bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
     final = scalify.unscale(params)
     final = jax.tree_util.tree_map(lambda p: jnp.asarray(p, jnp.float32), final)
     x_test = jnp.asarray(x_test, jnp.float32)
@@ -103,7 +102,6 @@ def main():
         params = init(jax.random.PRNGKey(SEED), [64, 128, 128, 10], scale)
         for policy in ["fp32", "naive-fp16", "scalify-f16", "fp8-hybrid"]:
             name = f"{setting} / {policy}"
-            print(f"{name} ...", file=sys.stderr)
             losses, test_loss, test = run(name, policy, params, data, args.steps, lr, 128)
             rows.append((setting, policy, losses[-1], test_loss, test))
             curves[name] = losses

@@ -350,3 +350,20 @@ fn boundary_rescaling_reads_one_statistic_per_tensor() {
     let (_, report) = scalify(module, "data-type=f16 signature=scaled rescale-inputs=l2 rescale-results=max");
     assert_eq!(report.statistic_reductions, 4);
 }
+
+/// A reduce of an argument under signature=scaled with data types by role: the argument's type has
+/// become f16 but the reduce keeps computing in its original f32, operand and init alike (XLA rejects
+/// a reduce that mixes float types).
+#[test]
+fn reductions_of_scaled_arguments_keep_one_float_type() {
+    let (text, _) = scalify(
+        r#"func.func @main(%x: tensor<4x8xf32>) -> tensor<4xf32> {
+          %zero = stablehlo.constant dense<0.0> : tensor<f32> loc("jit(step)/jvp()/reduce_sum")
+          %0 = stablehlo.reduce(%x init: %zero) applies stablehlo.add across dimensions = [1] : (tensor<4x8xf32>, tensor<f32>) -> tensor<4xf32> loc("jit(step)/jvp()/reduce_sum")
+          return %0 : tensor<4xf32>
+        }"#,
+        "preset=f16 signature=scaled",
+    );
+    let reduce = text.lines().find(|l| l.contains("dimensions = [1]")).unwrap_or_else(|| panic!("{text}"));
+    assert!(reduce.contains("(tensor<4x8xf32>, tensor<f32>) -> tensor<4xf32>"), "{text}");
+}

@@ -87,17 +87,20 @@ fn is_scale_free_constant(op: &OperationRef) -> bool {
         .any(|splat| printed.starts_with(splat))
 }
 
-/// Float values converted to the element type of the op's original operands.
+/// Float values converted to the op's original float type, read off its results (XLA wants one float
+/// type across a region op's operands; the original operands may be arguments whose type the scaled
+/// signature already changed).
 fn in_original_precision<'c: 'a, 'a>(
     rw: &Rewriter<'c, 'a>,
-    originals: &[Value<'c, 'a>],
+    op: &OperationRef<'c, 'a>,
     values: &[Value<'c, 'a>],
 ) -> Vec<Value<'c, 'a>> {
-    originals
+    let original =
+        results(op).into_iter().find(|r| is_float(*r)).and_then(|r| ElementType::of(element_type_of(r.r#type())));
+    values
         .iter()
-        .zip(values)
-        .map(|(original, value)| match ElementType::of(element_type_of(original.r#type())) {
-            Some(element) if is_float(*original) => rw.convert(*value, element),
+        .map(|value| match original {
+            Some(element) if is_float(*value) => rw.convert(*value, element),
             _ => *value,
         })
         .collect()
@@ -144,7 +147,7 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
         let init = rw.scaled(old_operands[1]);
         let scale = if input.invariant { Scale::ONE } else { input.scale };
         let init = rw.rescale(init, scale);
-        let values = in_original_precision(rw, &old_operands, &[input.data, init]);
+        let values = in_original_precision(rw, &op, &[input.data, init]);
         let new = rw.clone_op(op, &values);
         if body == Body::MaxMin {
             bind_scaled_results(rw, op, new, scale, 1.0);
@@ -166,7 +169,7 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
 fn at_common_scale<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let old_operands = operands(&op);
     let (aligned, scale) = align_to_max(rw, &old_operands);
-    let values = in_original_precision(rw, &old_operands, &aligned);
+    let values = in_original_precision(rw, &op, &aligned);
     let new = rw.clone_op(op, &values);
     bind_scaled_results(rw, op, new, scale, 1.0);
     Ok(())
@@ -184,7 +187,7 @@ pub fn select_and_scatter<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRe
     let init = rw.scaled(old_operands[2]);
     let scale = if source.invariant { Scale::ONE } else { source.scale };
     let init = rw.rescale(init, scale);
-    let values = in_original_precision(rw, &old_operands, &[operand.data, source.data, init]);
+    let values = in_original_precision(rw, &op, &[operand.data, source.data, init]);
     let new = rw.clone_op(op, &values);
     bind_scaled_results(rw, op, new, scale, 1.0);
     Ok(())
