@@ -133,6 +133,7 @@ const REWRITES: &[(&str, &str)] = &[
     ("f32 static scales", "data-type=f32"),
     ("f16 static scales", "data-type=f16"),
     ("f32 + FP8 matmuls, rescale=max", "data-type=f32 matmul-type=f8 rescale=max"),
+    ("f16 preset (f32 update, boundary rescale)", "preset=f16"),
 ];
 
 fn rewrite(text: &[u8], options: &str) -> (Vec<u8>, scalify_passes::scalify::Report) {
