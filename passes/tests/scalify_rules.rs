@@ -367,3 +367,31 @@ fn reductions_of_scaled_arguments_keep_one_float_type() {
     let reduce = text.lines().find(|l| l.contains("dimensions = [1]")).unwrap_or_else(|| panic!("{text}"));
     assert!(reduce.contains("(tensor<4x8xf32>, tensor<f32>) -> tensor<4xf32>"), "{text}");
 }
+
+/// Without name stacks the update is found from the dataflow: `v` (optimizer state) reaches no
+/// matmul, so what depends on it is the update, and so is `g * g`, which feeds only the update. The
+/// matmul and the gradient stay in f16; the update computes in f32.
+#[test]
+fn the_update_is_found_from_the_dataflow_without_name_stacks() {
+    let (text, _) = scalify(
+        "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x8xf32>, %x: tensor<4x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+          %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+          %g = stablehlo.dot_general %x, %h, contracting_dims = [0] x [0] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+          %g2 = stablehlo.multiply %g, %g : tensor<8x8xf32>
+          %v1 = stablehlo.add %v, %g2 : tensor<8x8xf32>
+          %r = stablehlo.rsqrt %v1 : tensor<8x8xf32>
+          %u = stablehlo.multiply %g, %r : tensor<8x8xf32>
+          %w1 = stablehlo.subtract %w, %u : tensor<8x8xf32>
+          return %w1, %v1 : tensor<8x8xf32>, tensor<8x8xf32>
+        }",
+        "data-type=f16 optimizer-data-type=f32",
+    );
+    let line_of = |op: &str| text.lines().find(|l| l.contains(op)).unwrap_or_else(|| panic!("{op}: {text}"));
+    assert!(text.lines().filter(|l| l.contains("dot_general")).all(|l| l.contains("xf16>")), "{text}");
+    for update in ["stablehlo.add", "stablehlo.rsqrt", "stablehlo.subtract"] {
+        assert!(line_of(update).contains("tensor<8x8xf32>"), "{update} in f32: {text}");
+    }
+    let squares: Vec<&str> = text.lines().filter(|l| l.contains("stablehlo.multiply %")).collect();
+    assert!(squares.iter().any(|l| l.contains("tensor<8x8xf32>")), "g * g in f32: {text}");
+    insta::assert_snapshot!(text);
+}

@@ -15,7 +15,7 @@ use super::families::unscaled_fallback;
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
-use super::role::Role;
+use super::role::{Role, optimizer_ops_by_dataflow};
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -160,6 +160,14 @@ fn rewrite_function<'c: 'a, 'a>(
     let roles = options.has_role_data_types();
     let ops = block_ops(block);
     let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
+    let update_by_dataflow = if roles && !has_autodiff {
+        let arguments: Vec<Value> =
+            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
+        let body = &ops[..ops.len().saturating_sub(1)];
+        optimizer_ops_by_dataflow(&arguments, body)
+    } else {
+        Default::default()
+    };
 
     // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
     // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
@@ -199,10 +207,13 @@ fn rewrite_function<'c: 'a, 'a>(
 
     // Body.
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
-    for op in body {
+    for (i, op) in body.iter().enumerate() {
         rw.set_point(InsertPoint::Before(*op), op.location());
         if roles {
-            let role = Role::of_location(&op.location().to_string(), has_autodiff);
+            let role = match Role::of_location(&op.location().to_string(), has_autodiff) {
+                Role::Unknown if update_by_dataflow.contains(&i) => Role::Optimizer,
+                role => role,
+            };
             rw.set_data_element(options.data_type_for(role));
         }
         rewrite_op(&mut rw, *op);

@@ -2,7 +2,16 @@
 //! `lower(...).as_text(debug_info=True)`, which `scalify.jit` always uses):
 //! `jit(step)/jvp(...)/...` is the forward pass, `jit(step)/transpose(jvp(...))/...` the backward
 //! pass, and an op outside any `jvp` in a function that has them is the optimizer's update.
-//! Without name stacks every op is `Unknown` and takes the policy's plain `data-type`.
+//! Without name stacks the optimizer's update is found from the dataflow (`optimizer_ops_by_dataflow`)
+//! and every other op is `Unknown`, taking the policy's plain `data-type`.
+
+use std::collections::{HashMap, HashSet};
+
+use melior::ir::operation::{OperationLike, WalkOrder, WalkResult};
+use melior::ir::{OperationRef, Value, ValueLike};
+use scalify_dialect::melior;
+use scalify_dialect::types::is_float_tensor;
+use scalify_dialect::values::uses;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -40,6 +49,93 @@ impl Role {
             Role::Unknown
         }
     }
+}
+
+/// Without name stacks, the optimizer's update found from the dataflow: optimizer state (AdamW's m and
+/// v, a learning-rate argument) is a float argument from which no dot_general or convolution can be
+/// reached, since parameters and data feed the forward and backward matmuls and state only feeds the
+/// update. Ops that depend on such an argument are the update, and so are ops that only feed the
+/// update and no contraction. Returns their positions among
+/// `ops` (a function's top-level ops, in order); empty when the function has no contraction.
+pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
+    let index: HashMap<usize, usize> = ops.iter().enumerate().map(|(i, op)| (op.to_raw().ptr as usize, i)).collect();
+    // The top-level op an op belongs to (itself, or the one whose region holds it).
+    let top_level = |op: OperationRef| -> Option<usize> {
+        let mut current = Some(op);
+        while let Some(op) = current {
+            if let Some(i) = index.get(&(op.to_raw().ptr as usize)) {
+                return Some(*i);
+            }
+            current = op.parent_operation();
+        }
+        None
+    };
+    let nested = |op: &OperationRef, visit: &mut dyn FnMut(OperationRef)| {
+        op.walk(WalkOrder::PreOrder, |inner| {
+            visit(unsafe { OperationRef::from_raw(inner.to_raw()) });
+            WalkResult::Advance
+        });
+    };
+    let mut contracts = vec![false; ops.len()];
+    for (i, op) in ops.iter().enumerate() {
+        nested(op, &mut |inner| {
+            let name = inner.name();
+            let name = name.as_string_ref().as_str().unwrap_or("");
+            contracts[i] |= name == "stablehlo.dot_general" || name == "stablehlo.convolution";
+        });
+    }
+    if !contracts.contains(&true) {
+        return HashSet::new();
+    }
+    let users =
+        |value: Value| -> Vec<usize> { uses(value).into_iter().filter_map(|(user, _)| top_level(user)).collect() };
+    // Backwards: an op reaches a contraction if it is one or feeds one that does.
+    let mut reaches = contracts.clone();
+    for i in (0..ops.len()).rev() {
+        if !reaches[i] {
+            reaches[i] = ops[i].results().any(|r| users(r.into()).iter().any(|&j| j != i && reaches[j]));
+        }
+    }
+    let state: HashSet<usize> = arguments
+        .iter()
+        .filter(|a| is_float_tensor(a.r#type()))
+        .filter(|a| {
+            let users = users(**a);
+            !users.is_empty() && !users.iter().any(|&j| reaches[j])
+        })
+        .map(|a| a.to_raw().ptr as usize)
+        .collect();
+    // Forwards: an op depending on state (directly or through an update op) is part of the update.
+    let mut update = HashSet::new();
+    for (i, op) in ops.iter().enumerate() {
+        let mut depends = false;
+        nested(op, &mut |inner| {
+            for operand in inner.operands() {
+                let key = operand.to_raw().ptr as usize;
+                depends |= state.contains(&key)
+                    || (operand.is_operation_result()
+                        && top_level(unsafe {
+                            OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(operand.to_raw()))
+                        })
+                        .is_some_and(|j| j != i && update.contains(&j)));
+            }
+        });
+        if depends {
+            update.insert(i);
+        }
+    }
+    // Backwards: what only feeds the update and no contraction is the update's too (AdamW's g * g and
+    // (1 - b1) * g, whose f16 squares of small gradients would flush before v sees them).
+    for i in (0..ops.len()).rev() {
+        if reaches[i] || update.contains(&i) {
+            continue;
+        }
+        let all_users: Vec<usize> = ops[i].results().flat_map(|r| users(r.into())).collect();
+        if !all_users.is_empty() && all_users.iter().all(|j| update.contains(j)) {
+            update.insert(i);
+        }
+    }
+    update
 }
 
 #[cfg(test)]
