@@ -1,7 +1,7 @@
 //! FP8 matmuls through XLA on the CPU (which upcasts FP8 internally, bit-exact with ml_dtypes), and
 //! the dynamic-rescale markers.
 
-use scalify_runtime::{DType, HostArray};
+use scalify_runtime::{Comparison, DType, HostArray};
 use scalify_tests::{fixtures_with_data, run, scalify_text, stats};
 
 /// Deterministic standard-normal values (Box-Muller over a SplitMix64 stream).
@@ -27,6 +27,16 @@ const DOT: &str = r#"func.func @main(%x: tensor<64x256xf32>, %w: tensor<256x64xf
   return %0 : tensor<64x64xf32>
 }
 "#;
+
+/// Non-finite values exactly where the original has them, in every output; the last output's
+/// (the loss's) comparison.
+fn finite_like_the_original(what: &str, actual: &[HostArray], expected: &[HostArray]) -> Comparison {
+    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+        let c = stats(a, e);
+        assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "{what} output {i}");
+    }
+    stats(actual.last().unwrap(), expected.last().unwrap())
+}
 
 /// Relative L2 error of one FP8 dot on unit-normal inputs against f32.
 fn fp8_dot_error(options: &str, x_factor: f64, w_factor: f64) -> f64 {
@@ -89,14 +99,8 @@ fn fixtures_with_fp8_matmuls_stay_finite() {
         let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
         let (scalified, report) = scalify_text(&original, "matmul-type=f8 rescale=max");
         assert!(report.dots.iter().all(|d| d.lowered), "{name}: {:?}", report.dots);
-        let expected = run(&original, &inputs);
-        let actual = run(&scalified, &inputs);
-        for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
-            let c = stats(a, e);
-            assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "{name} output {i}");
-        }
+        let loss = finite_like_the_original(&name, &run(&scalified, &inputs), &run(&original, &inputs));
         if name == "gpt_train_step" {
-            let loss = stats(actual.last().unwrap(), expected.last().unwrap());
             assert!(loss.max_rel_error < 1e-2, "GPT loss with FP8 matmuls: {loss:?}");
         }
     }
@@ -114,13 +118,7 @@ fn gpt_step_with_the_fp8_hybrid_preset() {
     let backward: Vec<_> = report.dots.iter().filter(|d| d.role == "backward").collect();
     assert!(!backward.is_empty());
     assert!(backward.iter().all(|d| d.formats.as_ref().is_some_and(|(a, b)| (a == "f8E5M2") != (b == "f8E5M2"))));
-    let expected = run(&original, &inputs);
-    let actual = run(&scalified, &inputs);
-    for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
-        let c = stats(a, e);
-        assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "output {i}");
-    }
-    let loss = stats(actual.last().unwrap(), expected.last().unwrap());
+    let loss = finite_like_the_original("gpt", &run(&scalified, &inputs), &run(&original, &inputs));
     assert!(loss.max_rel_error < 1e-2, "GPT loss with fp8-hybrid: {loss:?}");
 }
 
@@ -152,13 +150,7 @@ fn fresh_training_steps_with_the_fp8_hybrid_preset() {
         if name == "conv_step" {
             assert!(report.dots.iter().any(|d| d.op == "stablehlo.convolution"), "{name}: {:?}", report.dots);
         }
-        let expected = run(&original, &inputs);
-        let actual = run(&scalified, &inputs);
-        for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
-            let c = stats(a, e);
-            assert_eq!((c.nan_actual, c.inf_actual), (c.nan_expected, c.inf_expected), "{name} output {i}");
-        }
-        let loss = stats(actual.last().unwrap(), expected.last().unwrap());
+        let loss = finite_like_the_original(name, &run(&scalified, &inputs), &run(&original, &inputs));
         eprintln!("{name}: loss relative error {:.2e}", loss.max_rel_error);
         assert!(loss.max_rel_error < 2e-2, "{name}: loss {loss:?}");
         checked += 1;

@@ -254,8 +254,24 @@ fn bind_product<'c: 'a, 'a>(
     rw.report.dots.push(record);
 }
 
-/// Lowers `op` (a dot_general) to FP8 if the policy and its shape allow; records the decision.
-/// Returns whether it did (when not, the caller computes the dot in the data type).
+/// When `op` goes to FP8: its original result, and each operand as (FP8 value, scale, headroom).
+type Fp8Operands<'c, 'a> = (Value<'c, 'a>, [(Value<'c, 'a>, Scale<'c, 'a>, f32); 2], DotRecord);
+
+/// `decide`, then both operands cast (once per tensor and format in a block).
+fn fp8_operands<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    [a, b]: [Scaled<'c, 'a>; 2],
+    k: i64,
+    has_contraction: bool,
+) -> Result<Option<Fp8Operands<'c, 'a>>, String> {
+    let Some((fa, fb, record)) = decide(rw, op, k, has_contraction)? else { return Ok(None) };
+    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
+    Ok(Some((old, [cached_fp8(rw, a, fa), cached_fp8(rw, b, fb)], record)))
+}
+
+/// Lowers `op` (a dot_general or a convolution) to FP8 if the policy and its shape allow; records the
+/// decision. Returns whether it did (when not, the caller computes it in the data type).
 pub fn try_lower<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
@@ -263,11 +279,27 @@ pub fn try_lower<'c: 'a, 'a>(
     b: Scaled<'c, 'a>,
     k: i64,
 ) -> Result<bool, String> {
+    if op_name(&op) == "stablehlo.convolution" {
+        let Some(operands) = fp8_operands(rw, op, [a, b], k, true)? else { return Ok(false) };
+        lower_convolution(rw, op, operands, k)?;
+        return Ok(true);
+    }
     let dims = DotDimensions::of(&op).map_err(|e| e.to_string())?;
-    let Some((fa, fb, record)) = decide(rw, op, k, !dims.lhs_contracting.is_empty())? else { return Ok(false) };
-    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
-    let (a8, sa, ha) = cached_fp8(rw, a, fa);
-    let (b8, sb, hb) = cached_fp8(rw, b, fb);
+    let Some(operands) = fp8_operands(rw, op, [a, b], k, !dims.lhs_contracting.is_empty())? else {
+        return Ok(false);
+    };
+    lower_dot(rw, op, operands, &dims, k)?;
+    Ok(true)
+}
+
+/// XLA's cuBLASLt FP8 GEMM pattern: `dot_general(f8, f8) -> f32` (or bf16), then a scalar multiply.
+fn lower_dot<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    (old, [(a8, sa, ha), (b8, sb, hb)], record): Fp8Operands<'c, 'a>,
+    dims: &DotDimensions,
+    k: i64,
+) -> Result<(), String> {
     let output = with_element(old.r#type(), rw.options.fp8_output.to_mlir(rw.context)).ok_or("unranked dot")?;
     let product = if dims.lhs_contracting.len() == 1 {
         let product = super::families::emit_like(rw, op, &[a8, b8], &[output]);
@@ -289,27 +321,21 @@ pub fn try_lower<'c: 'a, 'a>(
         rw.builder().value("stablehlo.dot_general", &[a8, b8], output, &[("dot_dimension_numbers", attribute)])
     };
     bind_product(rw, op, product, [(sa, ha), (sb, hb)], k, record, "fp8 (cuBLASLt GEMM pattern)");
-    Ok(true)
+    Ok(())
 }
 
-/// Lowers `op` (a convolution) to FP8 operands in the pattern XLA's cuDNN conv rewriter turns into an
-/// FP8 graph convolution on Hopper: each operand `convert(clamp(x * s))` to FP8, converted back to
-/// f32, convolved, the result multiplied by a scalar. Returns whether it did.
-pub fn try_lower_convolution<'c: 'a, 'a>(
+/// The pattern XLA's cuDNN conv rewriter turns into an FP8 graph convolution on Hopper: the FP8
+/// operands converted back to f32, convolved, the result multiplied by a scalar.
+fn lower_convolution<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
-    a: Scaled<'c, 'a>,
-    b: Scaled<'c, 'a>,
+    (old, [(a8, sa, ha), (b8, sb, hb)], record): Fp8Operands<'c, 'a>,
     k: i64,
-) -> Result<bool, String> {
-    let Some((fa, fb, record)) = decide(rw, op, k, true)? else { return Ok(false) };
-    let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
-    let (a8, sa, ha) = cached_fp8(rw, a, fa);
-    let (b8, sb, hb) = cached_fp8(rw, b, fb);
+) -> Result<(), String> {
     let (wa, wb) = (rw.convert(a8, ElementType::F32), rw.convert(b8, ElementType::F32));
     let output = with_element(old.r#type(), ElementType::F32.to_mlir(rw.context)).ok_or("unranked convolution")?;
     let product = super::families::emit_like(rw, op, &[wa, wb], &[output]);
     let product: Value = product.result(0).expect("one result").into();
     bind_product(rw, op, product, [(sa, ha), (sb, hb)], k, record, "fp8 (cuDNN graph convolution pattern)");
-    Ok(true)
+    Ok(())
 }

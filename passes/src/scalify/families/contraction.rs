@@ -9,7 +9,7 @@ use scalify_dialect::{ConvDimensions, DotDimensions};
 
 use super::super::fp8;
 use super::super::pow2;
-use super::super::rewriter::{Rewriter, Scaled, op_name};
+use super::super::rewriter::{Rewriter, Scaled};
 use super::super::scale::{Scale, ScaleMath};
 use super::{emit_like, scaled_operands};
 
@@ -20,11 +20,7 @@ fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
 
 fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
-    let lowered = match op_name(&op).as_str() {
-        "stablehlo.dot_general" => fp8::try_lower(rw, op, a, b, k)?,
-        _ => fp8::try_lower_convolution(rw, op, a, b, k)?,
-    };
-    if lowered {
+    if fp8::try_lower(rw, op, a, b, k)? {
         return Ok(());
     }
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
