@@ -296,6 +296,9 @@ fn bad_options_are_rejected() {
         ("rounding=sideways", "rounding must be down or up"),
         ("colour=blue", "unknown scalify option 'colour'"),
         ("strict", "expected key=value"),
+        ("optimizer-data-type=f8", "optimizer-data-type must be f32, f16 or bf16"),
+        ("rescale-inputs=mean", "rescale-inputs must be none, max or l2"),
+        ("rescale-results=yes", "rescale-results must be none, max or l2"),
     ] {
         let error = Pipeline::parse(&context, &format!("builtin.module(scalify{{{options}}})")).unwrap_err();
         assert!(error.summary.contains(expected), "{options}: {}", error.summary);
