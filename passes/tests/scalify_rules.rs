@@ -398,3 +398,27 @@ fn the_update_is_found_from_the_dataflow_without_name_stacks() {
     assert!(squares.iter().any(|l| l.contains("tensor<8x8xf32>")), "g * g in f32: {text}");
     insta::assert_snapshot!(text);
 }
+
+/// `state-data-type`: at a scaled signature the optimizer state (an argument no matmul reads, and the
+/// result that updates it) is stored in its own type; parameters stay in `data-type`.
+#[test]
+fn optimizer_state_is_stored_in_its_own_type() {
+    let (text, _) = scalify(
+        "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x8xf32>, %x: tensor<4x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+          %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+          %g = stablehlo.dot_general %x, %h, contracting_dims = [0] x [0] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+          %g2 = stablehlo.multiply %g, %g : tensor<8x8xf32>
+          %v1 = stablehlo.add %v, %g2 : tensor<8x8xf32>
+          %r = stablehlo.rsqrt %v1 : tensor<8x8xf32>
+          %u = stablehlo.multiply %g, %r : tensor<8x8xf32>
+          %w1 = stablehlo.subtract %w, %u : tensor<8x8xf32>
+          return %w1, %v1 : tensor<8x8xf32>, tensor<8x8xf32>
+        }",
+        "preset=f16 signature=scaled state-data-type=bf16",
+    );
+    let signature = text.lines().find(|l| l.contains("func.func @main")).unwrap();
+    assert!(
+        signature.contains("(%arg0: tensor<8x8xf16>, %arg1: tensor<f32>, %arg2: tensor<8x8xbf16>, %arg3: tensor<f32>, %arg4: tensor<4x8xf16>, %arg5: tensor<f32>) -> (tensor<8x8xf16>, tensor<f32>, tensor<8x8xbf16>, tensor<f32>)"),
+        "{signature}"
+    );
+}

@@ -26,6 +26,7 @@ class Policy:
     forward_data_type: str | None = None
     backward_data_type: str | None = None
     optimizer_data_type: str | None = None
+    state_data_type: str | None = None
     rounding: str = "down"
     signature: str = "keep"
     matmul_type: str = "data"
@@ -64,6 +65,21 @@ class Policy:
         return " ".join(items)
 
 
+def _argument_dtypes(text):
+    """{position: dtype} of @main's float arguments, read off the rewritten module's signature."""
+    import re
+
+    line = next((l for l in text.splitlines() if "func.func" in l and "@main" in l), "")
+    start = line.find("(")
+    signature = line[start + 1 : line.find(") ->", start)] if start >= 0 else ""
+    dtypes = {}
+    for position, match in enumerate(re.finditer(r"tensor<([^>]*)>", signature)):
+        element = match.group(1).split("x")[-1]
+        if element in _DATA_DTYPES:
+            dtypes[position] = _DATA_DTYPES[element]
+    return dtypes
+
+
 def _policy(policy):
     return Policy.preset(policy) if isinstance(policy, str) else policy
 
@@ -96,6 +112,9 @@ class _Compiled:
         self.out_floats = [
             jnp.issubdtype(info.dtype, jnp.floating) for info in jax.tree_util.tree_leaves(lowered_jax.out_info)
         ]
+        # Each argument's element type as the rewrite declares it (parameters in data_type, optimizer
+        # state in state_data_type).
+        self.argument_dtypes = _argument_dtypes(text)
         devices = jax.devices()[:1]
         backend = devices[0].client
         self.executable = backend.compile_and_load(
@@ -112,7 +131,7 @@ class _Compiled:
             if scaled and (_is_scaled(leaf) or _is_float(leaf)):
                 if not _is_scaled(leaf):
                     leaf = ScaledArray(jnp.asarray(leaf), jnp.asarray(1.0, jnp.float32))
-                arguments.append(jnp.asarray(leaf.data, data_dtype))
+                arguments.append(jnp.asarray(leaf.data, self.argument_dtypes.get(len(arguments), data_dtype)))
                 arguments.append(jnp.asarray(leaf.scale, jnp.float32))
             elif _is_scaled(leaf):
                 arguments.append(leaf.to_array())

@@ -15,7 +15,7 @@ use super::families::unscaled_fallback;
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
-use super::role::{Role, optimizer_ops_by_dataflow};
+use super::role::{Role, optimizer_ops_by_dataflow, state_arguments, updated_arguments};
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -154,7 +154,6 @@ fn rewrite_function<'c: 'a, 'a>(
     let first = block.first_operation().ok_or("function without a terminator")?;
     let mut rw = Rewriter::new(context, options.clone(), InsertPoint::Before(first));
     rw.set_point(InsertPoint::Before(first), function.location());
-    let data_type = options.data_type.to_mlir(context);
 
     // Roles: read from name stacks only when some role has its own data type.
     let roles = options.has_role_data_types();
@@ -163,11 +162,35 @@ fn rewrite_function<'c: 'a, 'a>(
     let update_by_dataflow = if roles && !has_autodiff {
         let arguments: Vec<Value> =
             (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
-        let body = &ops[..ops.len().saturating_sub(1)];
-        optimizer_ops_by_dataflow(&arguments, body)
+        optimizer_ops_by_dataflow(&arguments, &ops[..ops.len().saturating_sub(1)])
     } else {
         Default::default()
     };
+
+    // Storage types at a scaled signature: optimizer state (found from the dataflow) may have its own.
+    let arguments: Vec<Value> =
+        (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
+    let state_storage =
+        options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
+    let state_arguments = match state_storage {
+        Some(_) => state_arguments(&arguments, &ops[..ops.len().saturating_sub(1)]),
+        None => Default::default(),
+    };
+    let storage_of_argument = |index: usize| match state_storage {
+        Some(t) if state_arguments.contains(&index) => t,
+        _ => options.data_type,
+    };
+    let terminator_operands: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
+    let result_storage: Vec<ElementType> = terminator_operands
+        .iter()
+        .map(|value| {
+            let updated = updated_arguments(*value, &arguments);
+            match state_storage {
+                Some(t) if !updated.is_empty() && updated.is_subset(&state_arguments) => t,
+                _ => options.data_type,
+            }
+        })
+        .collect();
 
     // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
     // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
@@ -190,8 +213,8 @@ fn rewrite_function<'c: 'a, 'a>(
                 rw.bind_scaled(argument, scaled);
             }
             SignatureMode::Scaled => {
-                let ty =
-                    scalify_dialect::types::with_element(argument.r#type(), data_type).ok_or("unranked argument")?;
+                let storage = storage_of_argument(index).to_mlir(context);
+                let ty = scalify_dialect::types::with_element(argument.r#type(), storage).ok_or("unranked argument")?;
                 argument.set_type(ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
                 let scaled = match options.rescale_inputs {
@@ -240,7 +263,7 @@ fn rewrite_function<'c: 'a, 'a>(
                 };
                 let builder = rw.builder();
                 let scale = if s.invariant { Scale::ONE } else { s.scale };
-                returned.push(rw.convert(s.data, options.data_type));
+                returned.push(rw.convert(s.data, result_storage[index]));
                 returned.push(ScaleMath::new(&builder, options.rounding).value(scale));
                 scaled_results.push(index as i64);
             }

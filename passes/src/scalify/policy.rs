@@ -34,6 +34,9 @@ pub struct Options {
     pub forward_data_type: Option<ElementType>,
     pub backward_data_type: Option<ElementType>,
     pub optimizer_data_type: Option<ElementType>,
+    /// Element type of optimizer state stored at a scaled signature (arguments no matmul reads, and
+    /// the results that update them); `data_type` if unset. Parameters are stored in `data_type`.
+    pub state_data_type: Option<ElementType>,
     pub rounding: Rounding,
     pub signature: SignatureMode,
     /// Report an op without a rule as an error instead of computing it unscaled.
@@ -65,6 +68,7 @@ impl Default for Options {
             forward_data_type: None,
             backward_data_type: None,
             optimizer_data_type: None,
+            state_data_type: None,
             rounding: Rounding::Down,
             signature: SignatureMode::Keep,
             strict: false,
@@ -172,6 +176,7 @@ impl Options {
                 "forward-data-type" => self.forward_data_type = Some(data_type(key, value)?),
                 "backward-data-type" => self.backward_data_type = Some(data_type(key, value)?),
                 "optimizer-data-type" => self.optimizer_data_type = Some(data_type(key, value)?),
+                "state-data-type" => self.state_data_type = Some(data_type(key, value)?),
                 "rounding" => {
                     self.rounding = match value {
                         "down" => Rounding::Down,
@@ -212,7 +217,7 @@ impl Options {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown scalify option '{key}' (preset, data-type, forward-data-type, backward-data-type, optimizer-data-type, rounding, signature, strict, matmul-type, \
+                        "unknown scalify option '{key}' (preset, data-type, forward-data-type, backward-data-type, optimizer-data-type, state-data-type, rounding, signature, strict, matmul-type, \
                          fp8-forward, fp8-backward, fp8-output, rescale, rescale-inputs, rescale-results, fp8-min-flops)"
                     ));
                 }

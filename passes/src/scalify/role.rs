@@ -58,6 +58,20 @@ impl Role {
 /// update and no contraction. Returns their positions among
 /// `ops` (a function's top-level ops, in order); empty when the function has no contraction.
 pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
+    dataflow(arguments, ops).update_ops
+}
+
+/// The positions among `arguments` of the optimizer state (see `optimizer_ops_by_dataflow`).
+pub fn state_arguments(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
+    dataflow(arguments, ops).state_arguments
+}
+
+struct Dataflow {
+    state_arguments: HashSet<usize>,
+    update_ops: HashSet<usize>,
+}
+
+fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
     let index: HashMap<usize, usize> = ops.iter().enumerate().map(|(i, op)| (op.to_raw().ptr as usize, i)).collect();
     // The top-level op an op belongs to (itself, or the one whose region holds it).
     let top_level = |op: OperationRef| -> Option<usize> {
@@ -85,7 +99,7 @@ pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> H
         });
     }
     if !contracts.contains(&true) {
-        return HashSet::new();
+        return Dataflow { state_arguments: HashSet::new(), update_ops: HashSet::new() };
     }
     let users =
         |value: Value| -> Vec<usize> { uses(value).into_iter().filter_map(|(user, _)| top_level(user)).collect() };
@@ -96,15 +110,14 @@ pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> H
             reaches[i] = ops[i].results().any(|r| users(r.into()).iter().any(|&j| j != i && reaches[j]));
         }
     }
-    let state: HashSet<usize> = arguments
-        .iter()
-        .filter(|a| is_float_tensor(a.r#type()))
-        .filter(|a| {
-            let users = users(**a);
+    let state_arguments: HashSet<usize> = (0..arguments.len())
+        .filter(|&i| is_float_tensor(arguments[i].r#type()))
+        .filter(|&i| {
+            let users = users(arguments[i]);
             !users.is_empty() && !users.iter().any(|&j| reaches[j])
         })
-        .map(|a| a.to_raw().ptr as usize)
         .collect();
+    let state: HashSet<usize> = state_arguments.iter().map(|&i| arguments[i].to_raw().ptr as usize).collect();
     // Forwards: an op depending on state (directly or through an update op) is part of the update.
     let mut update = HashSet::new();
     for (i, op) in ops.iter().enumerate() {
@@ -135,7 +148,42 @@ pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> H
             update.insert(i);
         }
     }
-    update
+    Dataflow { state_arguments, update_ops: update }
+}
+
+/// Which argument a returned value is the next value of: the arguments its expression adds, subtracts
+/// or scales directly (`p - lr * u`, `b1 * m + (1 - b1) * g`), looking through conversions and layout
+/// ops; empty when none.
+pub fn updated_arguments(value: Value, arguments: &[Value]) -> HashSet<usize> {
+    fn walk(value: Value, arguments: &[Value], depth: usize, found: &mut HashSet<usize>) {
+        if let Some(i) = arguments.iter().position(|a| *a == value) {
+            found.insert(i);
+            return;
+        }
+        if depth == 0 || !value.is_operation_result() {
+            return;
+        }
+        let op = unsafe { OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(value.to_raw())) };
+        let name = op.name();
+        let linear = matches!(
+            name.as_string_ref().as_str().unwrap_or(""),
+            "stablehlo.add"
+                | "stablehlo.subtract"
+                | "stablehlo.multiply"
+                | "stablehlo.negate"
+                | "stablehlo.convert"
+                | "stablehlo.reshape"
+                | "stablehlo.broadcast_in_dim"
+        );
+        if linear {
+            for operand in op.operands() {
+                walk(operand, arguments, depth - 1, found);
+            }
+        }
+    }
+    let mut found = HashSet::new();
+    walk(value, arguments, 6, &mut found);
+    found
 }
 
 #[cfg(test)]
