@@ -55,8 +55,8 @@ impl Role {
 /// v, a learning-rate argument) is a float argument from which no dot_general or convolution can be
 /// reached, since parameters and data feed the forward and backward matmuls and state only feeds the
 /// update. Ops that depend on such an argument are the update, and so are ops that only feed the
-/// update and no contraction. Returns their positions among
-/// `ops` (a function's top-level ops, in order); empty when the function has no contraction.
+/// update and no contraction. Returns their positions among `ops` (a function's top-level ops, in
+/// order); empty when the function has no contraction.
 pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
     dataflow(arguments, ops).update_ops
 }
