@@ -2,6 +2,8 @@
 //! signature's boundary handled, and the original computation removed once nothing uses it.
 //! The driver knows no op by name except at the boundaries: rules live in `rules.rs`.
 
+use std::collections::HashSet;
+
 use melior::ir::attribute::{ArrayAttribute, DenseI64ArrayAttribute, StringAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut};
@@ -144,6 +146,58 @@ fn widen_attribute_list<'c>(function: &OperationRef<'c, '_>, name: &str, scaled:
     Some(ArrayAttribute::new(context, &values).into())
 }
 
+/// What is decided about a function before its walk: each op's role (when some role has its own data
+/// type) and each boundary value's storage type at a scaled signature.
+struct Plan {
+    /// Whether roles are read at all.
+    roles: bool,
+    /// The function has JAX name stacks: roles come from them.
+    has_autodiff: bool,
+    /// Without name stacks: positions of the optimizer's update ops, from the dataflow.
+    update_by_dataflow: HashSet<usize>,
+    /// Element type of each argument's data, and of each result's, at a scaled signature.
+    argument_storage: Vec<ElementType>,
+    result_storage: Vec<ElementType>,
+}
+
+impl Plan {
+    fn new(block: BlockRef, ops: &[OperationRef], options: &Options) -> Self {
+        let arguments: Vec<Value> =
+            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
+        let body = &ops[..ops.len().saturating_sub(1)];
+        let roles = options.has_role_data_types();
+        let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
+        let update_by_dataflow =
+            if roles && !has_autodiff { optimizer_ops_by_dataflow(&arguments, body) } else { HashSet::new() };
+        // Optimizer state (found from the dataflow) may be stored in its own type.
+        let state_storage =
+            options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
+        let state = if state_storage.is_some() { state_arguments(&arguments, body) } else { HashSet::new() };
+        let storage = |is_state: bool| match state_storage {
+            Some(t) if is_state => t,
+            _ => options.data_type,
+        };
+        let argument_storage = (0..arguments.len()).map(|i| storage(state.contains(&i))).collect();
+        let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
+        let result_storage = returned
+            .iter()
+            .map(|value| {
+                let updated = updated_arguments(*value, &arguments);
+                storage(!updated.is_empty() && updated.is_subset(&state))
+            })
+            .collect();
+        Self { roles, has_autodiff, update_by_dataflow, argument_storage, result_storage }
+    }
+
+    /// The role of the `i`-th op of the body.
+    fn role(&self, i: usize, op: &OperationRef) -> Role {
+        match Role::of_location(&op.location().to_string(), self.has_autodiff) {
+            Role::Unknown if self.update_by_dataflow.contains(&i) => Role::Optimizer,
+            role => role,
+        }
+    }
+}
+
 fn rewrite_function<'c: 'a, 'a>(
     context: &'c melior::Context,
     function: OperationRef<'c, 'a>,
@@ -155,46 +209,12 @@ fn rewrite_function<'c: 'a, 'a>(
     let mut rw = Rewriter::new(context, options.clone(), InsertPoint::Before(first));
     rw.set_point(InsertPoint::Before(first), function.location());
 
-    // Roles: read from name stacks only when some role has its own data type.
-    let roles = options.has_role_data_types();
     let ops = block_ops(block);
-    let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
-    let update_by_dataflow = if roles && !has_autodiff {
-        let arguments: Vec<Value> =
-            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
-        optimizer_ops_by_dataflow(&arguments, &ops[..ops.len().saturating_sub(1)])
-    } else {
-        Default::default()
-    };
-
-    // Storage types at a scaled signature: optimizer state (found from the dataflow) may have its own.
-    let arguments: Vec<Value> =
-        (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
-    let state_storage =
-        options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
-    let state_arguments = match state_storage {
-        Some(_) => state_arguments(&arguments, &ops[..ops.len().saturating_sub(1)]),
-        None => Default::default(),
-    };
-    let storage_of_argument = |index: usize| match state_storage {
-        Some(t) if state_arguments.contains(&index) => t,
-        _ => options.data_type,
-    };
-    let terminator_operands: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
-    let result_storage: Vec<ElementType> = terminator_operands
-        .iter()
-        .map(|value| {
-            let updated = updated_arguments(*value, &arguments);
-            match state_storage {
-                Some(t) if !updated.is_empty() && updated.is_subset(&state_arguments) => t,
-                _ => options.data_type,
-            }
-        })
-        .collect();
+    let plan = Plan::new(block, &ops, options);
 
     // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
     // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
-    if roles {
+    if plan.roles {
         rw.set_data_element(ElementType::F32);
     }
     let mut scaled_arguments = Vec::new();
@@ -213,7 +233,7 @@ fn rewrite_function<'c: 'a, 'a>(
                 rw.bind_scaled(argument, scaled);
             }
             SignatureMode::Scaled => {
-                let storage = storage_of_argument(index).to_mlir(context);
+                let storage = plan.argument_storage[index].to_mlir(context);
                 let ty = scalify_dialect::types::with_element(argument.r#type(), storage).ok_or("unranked argument")?;
                 argument.set_type(ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
@@ -232,12 +252,8 @@ fn rewrite_function<'c: 'a, 'a>(
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
     for (i, op) in body.iter().enumerate() {
         rw.set_point(InsertPoint::Before(*op), op.location());
-        if roles {
-            let role = match Role::of_location(&op.location().to_string(), has_autodiff) {
-                Role::Unknown if update_by_dataflow.contains(&i) => Role::Optimizer,
-                role => role,
-            };
-            rw.set_data_element(options.data_type_for(role));
+        if plan.roles {
+            rw.set_data_element(options.data_type_for(plan.role(i, op)));
         }
         rewrite_op(&mut rw, *op);
     }
@@ -246,7 +262,7 @@ fn rewrite_function<'c: 'a, 'a>(
     rw.set_point(InsertPoint::Before(*terminator), terminator.location());
     // With data types by role, results are read in f32 (unscaled from there, or rescaled there and
     // then stored in data-type): an f32 update is never rounded to f16 before its statistic.
-    rw.set_data_element(if roles { ElementType::F32 } else { options.data_type });
+    rw.set_data_element(if plan.roles { ElementType::F32 } else { options.data_type });
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {
@@ -263,7 +279,7 @@ fn rewrite_function<'c: 'a, 'a>(
                 };
                 let builder = rw.builder();
                 let scale = if s.invariant { Scale::ONE } else { s.scale };
-                returned.push(rw.convert(s.data, result_storage[index]));
+                returned.push(rw.convert(s.data, plan.result_storage[index]));
                 returned.push(ScaleMath::new(&builder, options.rounding).value(scale));
                 scaled_results.push(index as i64);
             }
