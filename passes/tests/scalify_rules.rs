@@ -18,6 +18,11 @@ fn runtime_scale_ops(text: &str) -> usize {
         .count()
 }
 
+/// The first line of `text` that contains `op`.
+fn line_of<'t>(text: &'t str, op: &str) -> &'t str {
+    text.lines().find(|l| l.contains(op)).unwrap_or_else(|| panic!("{op}: {text}"))
+}
+
 #[test]
 fn invariant_layout_ops_keep_the_scale() {
     let (text, report) = scalify(
@@ -318,11 +323,10 @@ fn data_types_follow_roles_from_name_stacks() {
         }"#,
         "data-type=f16 optimizer-data-type=f32",
     );
-    let line_of = |op: &str| text.lines().find(|l| l.contains(op)).unwrap_or_else(|| panic!("{op}: {text}"));
     assert_eq!(text.matches("stablehlo.multiply").count(), 2, "{text}");
     assert!(text.lines().filter(|l| l.contains("stablehlo.multiply")).all(|l| l.contains("tensor<4xf16>")), "{text}");
     // The update reads the f32 parameter directly and the f16 gradient converted up.
-    assert!(line_of("stablehlo.subtract").contains("tensor<4xf32>"), "{text}");
+    assert!(line_of(&text, "stablehlo.subtract").contains("tensor<4xf32>"), "{text}");
     insta::assert_snapshot!(text);
     // Without name stacks every op takes data-type.
     let (plain, _) = scalify(
@@ -333,7 +337,7 @@ fn data_types_follow_roles_from_name_stacks() {
         }",
         "data-type=f16 optimizer-data-type=f32",
     );
-    assert!(plain.lines().find(|l| l.contains("stablehlo.subtract")).unwrap().contains("xf16>"), "{plain}");
+    assert!(line_of(&plain, "stablehlo.subtract").contains("xf16>"), "{plain}");
 }
 
 /// rescale-inputs: each input enters at the power of two of its RMS (one reduction each, and a
@@ -367,32 +371,32 @@ fn reductions_of_scaled_arguments_keep_one_float_type() {
         }"#,
         "preset=f16 signature=scaled",
     );
-    let reduce = text.lines().find(|l| l.contains("dimensions = [1]")).unwrap_or_else(|| panic!("{text}"));
+    let reduce = line_of(&text, "dimensions = [1]");
     assert!(reduce.contains("(tensor<4x8xf32>, tensor<f32>) -> tensor<4xf32>"), "{text}");
 }
+
+/// A training step without name stacks: a forward and a backward matmul, then an RMSProp-like update
+/// of the weight `w` with optimizer state `v` (which no matmul reads).
+const ADAM_LIKE_STEP: &str = "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x8xf32>, %x: tensor<4x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+  %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %g = stablehlo.dot_general %x, %h, contracting_dims = [0] x [0] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+  %g2 = stablehlo.multiply %g, %g : tensor<8x8xf32>
+  %v1 = stablehlo.add %v, %g2 : tensor<8x8xf32>
+  %r = stablehlo.rsqrt %v1 : tensor<8x8xf32>
+  %u = stablehlo.multiply %g, %r : tensor<8x8xf32>
+  %w1 = stablehlo.subtract %w, %u : tensor<8x8xf32>
+  return %w1, %v1 : tensor<8x8xf32>, tensor<8x8xf32>
+}";
 
 /// Without name stacks the update is found from the dataflow: `v` (optimizer state) reaches no
 /// matmul, so what depends on it is the update, and so is `g * g`, which feeds only the update. The
 /// matmul and the gradient stay in f16; the update computes in f32.
 #[test]
 fn the_update_is_found_from_the_dataflow_without_name_stacks() {
-    let (text, _) = scalify(
-        "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x8xf32>, %x: tensor<4x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
-          %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
-          %g = stablehlo.dot_general %x, %h, contracting_dims = [0] x [0] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
-          %g2 = stablehlo.multiply %g, %g : tensor<8x8xf32>
-          %v1 = stablehlo.add %v, %g2 : tensor<8x8xf32>
-          %r = stablehlo.rsqrt %v1 : tensor<8x8xf32>
-          %u = stablehlo.multiply %g, %r : tensor<8x8xf32>
-          %w1 = stablehlo.subtract %w, %u : tensor<8x8xf32>
-          return %w1, %v1 : tensor<8x8xf32>, tensor<8x8xf32>
-        }",
-        "data-type=f16 optimizer-data-type=f32",
-    );
-    let line_of = |op: &str| text.lines().find(|l| l.contains(op)).unwrap_or_else(|| panic!("{op}: {text}"));
+    let (text, _) = scalify(ADAM_LIKE_STEP, "data-type=f16 optimizer-data-type=f32");
     assert!(text.lines().filter(|l| l.contains("dot_general")).all(|l| l.contains("xf16>")), "{text}");
     for update in ["stablehlo.add", "stablehlo.rsqrt", "stablehlo.subtract"] {
-        assert!(line_of(update).contains("tensor<8x8xf32>"), "{update} in f32: {text}");
+        assert!(line_of(&text, update).contains("tensor<8x8xf32>"), "{update} in f32: {text}");
     }
     let squares: Vec<&str> = text.lines().filter(|l| l.contains("stablehlo.multiply %")).collect();
     assert!(squares.iter().any(|l| l.contains("tensor<8x8xf32>")), "g * g in f32: {text}");
@@ -403,20 +407,8 @@ fn the_update_is_found_from_the_dataflow_without_name_stacks() {
 /// result that updates it) is stored in its own type; parameters stay in `data-type`.
 #[test]
 fn optimizer_state_is_stored_in_its_own_type() {
-    let (text, _) = scalify(
-        "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x8xf32>, %x: tensor<4x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
-          %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
-          %g = stablehlo.dot_general %x, %h, contracting_dims = [0] x [0] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
-          %g2 = stablehlo.multiply %g, %g : tensor<8x8xf32>
-          %v1 = stablehlo.add %v, %g2 : tensor<8x8xf32>
-          %r = stablehlo.rsqrt %v1 : tensor<8x8xf32>
-          %u = stablehlo.multiply %g, %r : tensor<8x8xf32>
-          %w1 = stablehlo.subtract %w, %u : tensor<8x8xf32>
-          return %w1, %v1 : tensor<8x8xf32>, tensor<8x8xf32>
-        }",
-        "preset=f16 signature=scaled state-data-type=bf16",
-    );
-    let signature = text.lines().find(|l| l.contains("func.func @main")).unwrap();
+    let (text, _) = scalify(ADAM_LIKE_STEP, "preset=f16 signature=scaled state-data-type=bf16");
+    let signature = line_of(&text, "func.func @main");
     assert!(
         signature.contains("(%arg0: tensor<8x8xf16>, %arg1: tensor<f32>, %arg2: tensor<8x8xbf16>, %arg3: tensor<f32>, %arg4: tensor<4x8xf16>, %arg5: tensor<f32>) -> (tensor<8x8xf16>, tensor<f32>, tensor<8x8xbf16>, tensor<f32>)"),
         "{signature}"

@@ -2,8 +2,6 @@
 //! signature's boundary handled, and the original computation removed once nothing uses it.
 //! The driver knows no op by name except at the boundaries: rules live in `rules.rs`.
 
-use std::collections::HashSet;
-
 use melior::ir::attribute::{ArrayAttribute, DenseI64ArrayAttribute, StringAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut};
@@ -17,7 +15,7 @@ use super::families::unscaled_fallback;
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
-use super::role::{Role, optimizer_ops_by_dataflow, state_arguments, updated_arguments};
+use super::role::{Role, dataflow, updated_arguments};
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -149,12 +147,8 @@ fn widen_attribute_list<'c>(function: &OperationRef<'c, '_>, name: &str, scaled:
 /// What is decided about a function before its walk: each op's role (when some role has its own data
 /// type) and each boundary value's storage type at a scaled signature.
 struct Plan {
-    /// Whether roles are read at all.
-    roles: bool,
-    /// The function has JAX name stacks: roles come from them.
-    has_autodiff: bool,
-    /// Without name stacks: positions of the optimizer's update ops, from the dataflow.
-    update_by_dataflow: HashSet<usize>,
+    /// The role of each op of the body, or `None` when roles are not read (no role has its own type).
+    roles: Option<Vec<Role>>,
     /// Element type of each argument's data, and of each result's, at a scaled signature.
     argument_storage: Vec<ElementType>,
     result_storage: Vec<ElementType>,
@@ -165,14 +159,26 @@ impl Plan {
         let arguments: Vec<Value> =
             (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
         let body = &ops[..ops.len().saturating_sub(1)];
-        let roles = options.has_role_data_types();
-        let has_autodiff = roles && ops.iter().any(|op| op.location().to_string().contains("jvp("));
-        let update_by_dataflow =
-            if roles && !has_autodiff { optimizer_ops_by_dataflow(&arguments, body) } else { HashSet::new() };
+        let locations: Vec<String> = match options.has_role_data_types() {
+            true => body.iter().map(|op| op.location().to_string()).collect(),
+            false => Vec::new(),
+        };
+        let has_autodiff = locations.iter().any(|l| l.contains("jvp("));
         // Optimizer state (found from the dataflow) may be stored in its own type.
         let state_storage =
             options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
-        let state = if state_storage.is_some() { state_arguments(&arguments, body) } else { HashSet::new() };
+        let needs_dataflow = (options.has_role_data_types() && !has_autodiff) || state_storage.is_some();
+        let flow = needs_dataflow.then(|| dataflow(&arguments, body));
+        let roles = options.has_role_data_types().then(|| {
+            let update = flow.as_ref().filter(|_| !has_autodiff).map(|f| &f.update_ops);
+            (0..body.len())
+                .map(|i| match Role::of_location(&locations[i], has_autodiff) {
+                    Role::Unknown if update.is_some_and(|u| u.contains(&i)) => Role::Optimizer,
+                    role => role,
+                })
+                .collect()
+        });
+        let state = flow.map(|f| f.state_arguments).unwrap_or_default();
         let storage = |is_state: bool| match state_storage {
             Some(t) if is_state => t,
             _ => options.data_type,
@@ -186,15 +192,7 @@ impl Plan {
                 storage(!updated.is_empty() && updated.is_subset(&state))
             })
             .collect();
-        Self { roles, has_autodiff, update_by_dataflow, argument_storage, result_storage }
-    }
-
-    /// The role of the `i`-th op of the body.
-    fn role(&self, i: usize, op: &OperationRef) -> Role {
-        match Role::of_location(&op.location().to_string(), self.has_autodiff) {
-            Role::Unknown if self.update_by_dataflow.contains(&i) => Role::Optimizer,
-            role => role,
-        }
+        Self { roles, argument_storage, result_storage }
     }
 }
 
@@ -214,7 +212,7 @@ fn rewrite_function<'c: 'a, 'a>(
 
     // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
     // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
-    if plan.roles {
+    if plan.roles.is_some() {
         rw.set_data_element(ElementType::F32);
     }
     let mut scaled_arguments = Vec::new();
@@ -252,8 +250,8 @@ fn rewrite_function<'c: 'a, 'a>(
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
     for (i, op) in body.iter().enumerate() {
         rw.set_point(InsertPoint::Before(*op), op.location());
-        if plan.roles {
-            rw.set_data_element(options.data_type_for(plan.role(i, op)));
+        if let Some(roles) = &plan.roles {
+            rw.set_data_element(options.data_type_for(roles[i]));
         }
         rewrite_op(&mut rw, *op);
     }
@@ -262,7 +260,7 @@ fn rewrite_function<'c: 'a, 'a>(
     rw.set_point(InsertPoint::Before(*terminator), terminator.location());
     // With data types by role, results are read in f32 (unscaled from there, or rescaled there and
     // then stored in data-type): an f32 update is never rounded to f16 before its statistic.
-    rw.set_data_element(if plan.roles { ElementType::F32 } else { options.data_type });
+    rw.set_data_element(if plan.roles.is_some() { ElementType::F32 } else { options.data_type });
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {

@@ -15,12 +15,9 @@ use super::rewriter::{Rewriter, Scaled, location_text, op_name};
 use super::role::Role;
 use super::scale::{Scale, ScaleMath};
 
-/// A dot's role for its formats: the name stack's, with an op outside autodiff as a forward one.
+/// A dot's role for its formats: the name stack's; outside autodiff it is `Unknown` (treated as forward).
 fn location_says(location: &str) -> Role {
-    match Role::of_location(location, false) {
-        Role::Unknown | Role::Optimizer => Role::Unknown,
-        role => role,
-    }
+    Role::of_location(location, false)
 }
 
 /// Ops that move data without changing which pass it belongs to.
@@ -111,16 +108,13 @@ fn to_fp8<'c: 'a, 'a>(
             (data, math.div(scale, Scale::Static(headroom)), headroom)
         }
         Some(statistic) => {
-            // Floored so that an all-zero operand gets a finite factor (headroom / norm <= 2^79).
-            let norm = rw.magnitude(operand.data, statistic, 2f32.powi(-64));
             let headroom = match statistic {
                 super::rewriter::Statistic::Max => pow2::pow2_down(format.max_finite() as f32) / 2.0,
                 _ => 1.0,
             };
-            // data * headroom / norm, at scale * norm / headroom.
-            let factor = builder.elementwise("stablehlo.divide", &[builder.scalar_f32(headroom), norm]);
-            let data = rw.multiply_by_scale(wide, Scale::Dynamic(factor));
-            let new_scale = math.mul(scale, math.div(Scale::Dynamic(norm), Scale::Static(headroom)));
+            // data * headroom / norm, at scale * norm / headroom; floored so that an all-zero operand
+            // gets a finite factor (headroom / norm <= 2^79).
+            let (data, new_scale) = rw.rescaled_in_f32(operand.data, scale, statistic, 2f32.powi(-64), headroom);
             (data, new_scale, headroom)
         }
     };

@@ -293,28 +293,32 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         statistic: Statistic,
         floor: f32,
     ) -> Scaled<'c, 'a> {
-        self.normalize_to(value, scale, statistic, floor, 1.0)
+        let (data, new_scale) = self.rescaled_in_f32(value, scale, statistic, floor, 1.0);
+        Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
     }
 
-    /// `normalize` with the statistic brought to `target` (a power of two) instead of 1.
-    fn normalize_to(
+    /// The core of every dynamic rescale: `value` in f32 with its statistic brought to `target` (a
+    /// power of two), `value * target / norm`, and its scale `scale * norm / target`.
+    pub fn rescaled_in_f32(
         &mut self,
         value: Value<'c, 'a>,
         scale: Scale<'c, 'a>,
         statistic: Statistic,
         floor: f32,
         target: f32,
-    ) -> Scaled<'c, 'a> {
+    ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
         let norm = self.magnitude(value, statistic, floor);
         let builder = self.builder();
         let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
         let norm = math.div(Scale::Dynamic(norm), Scale::Static(target));
-        // 1 / 0 = 0: an all-zero tensor (a norm of 0 under a zero floor) keeps zero data at scale 0.
-        let reciprocal = math.reciprocal(norm);
-        let data = self.multiply_by_scale(wide, reciprocal);
-        let new_scale = math.mul(scale, norm);
-        Scaled { bounded: statistic == Statistic::Max && target == 1.0, ..self.wrap(data, new_scale) }
+        let reciprocal = if floor > 0.0 {
+            Scale::Dynamic(builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), math.value(norm)]))
+        } else {
+            // 1 / 0 = 0: an all-zero tensor (a norm of 0 under a zero floor) keeps zero data at scale 0.
+            math.reciprocal(norm)
+        };
+        (self.multiply_by_scale(wide, reciprocal), math.mul(scale, norm))
     }
 
     /// `normalize` for a tensor stored between steps: with `Max`, the largest element goes to half
@@ -331,8 +335,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             Statistic::Max => super::pow2::pow2_down(self.options.data_type.max_finite() as f32) / 2.0,
             _ => 1.0,
         };
-        let normalized = self.normalize_to(value, scale, statistic, 0.0, target);
-        Scaled { bounded: false, ..normalized }
+        let (data, new_scale) = self.rescaled_in_f32(value, scale, statistic, 0.0, target);
+        self.wrap(data, new_scale)
     }
 
     /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.

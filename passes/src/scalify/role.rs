@@ -2,8 +2,8 @@
 //! `lower(...).as_text(debug_info=True)`, which `scalify.jit` always uses):
 //! `jit(step)/jvp(...)/...` is the forward pass, `jit(step)/transpose(jvp(...))/...` the backward
 //! pass, and an op outside any `jvp` in a function that has them is the optimizer's update.
-//! Without name stacks the optimizer's update is found from the dataflow (`optimizer_ops_by_dataflow`)
-//! and every other op is `Unknown`, taking the policy's plain `data-type`.
+//! Without name stacks the optimizer's update is found from the dataflow (`dataflow`) and every other
+//! op is `Unknown`, taking the policy's plain `data-type`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,27 +51,21 @@ impl Role {
     }
 }
 
-/// Without name stacks, the optimizer's update found from the dataflow: optimizer state (AdamW's m and
-/// v, a learning-rate argument) is a float argument from which no dot_general or convolution can be
-/// reached, since parameters and data feed the forward and backward matmuls and state only feeds the
-/// update. Ops that depend on such an argument are the update, and so are ops that only feed the
-/// update and no contraction. Returns their positions among `ops` (a function's top-level ops, in
-/// order); empty when the function has no contraction.
-pub fn optimizer_ops_by_dataflow(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
-    dataflow(arguments, ops).update_ops
+/// The optimizer's update and state, found from the dataflow (for functions without name stacks, and
+/// for storing state in its own type).
+pub struct Dataflow {
+    /// Positions among the arguments of the optimizer state (AdamW's m and v, a learning-rate
+    /// argument): float arguments from which no dot_general or convolution can be reached, since
+    /// parameters and data feed the forward and backward matmuls and state only feeds the update.
+    pub state_arguments: HashSet<usize>,
+    /// Positions among the ops of the update: ops that depend on state, and ops that only feed the
+    /// update and no contraction.
+    pub update_ops: HashSet<usize>,
 }
 
-/// The positions among `arguments` of the optimizer state (see `optimizer_ops_by_dataflow`).
-pub fn state_arguments(arguments: &[Value], ops: &[OperationRef]) -> HashSet<usize> {
-    dataflow(arguments, ops).state_arguments
-}
-
-struct Dataflow {
-    state_arguments: HashSet<usize>,
-    update_ops: HashSet<usize>,
-}
-
-fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
+/// `Dataflow` of a function with `arguments` and top-level `ops` (in order, terminator excluded);
+/// empty when the function has no contraction.
+pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
     let index: HashMap<usize, usize> = ops.iter().enumerate().map(|(i, op)| (op.to_raw().ptr as usize, i)).collect();
     // The top-level op an op belongs to (itself, or the one whose region holds it).
     let top_level = |op: OperationRef| -> Option<usize> {
