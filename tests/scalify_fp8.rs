@@ -195,7 +195,7 @@ const MARKED: &str = r#"func.func @main(%x: tensor<8x8xf32>) -> tensor<8x8xf32> 
 "#;
 
 /// x^4 of values near 2^6 is near 2^24, beyond f16. Static propagation cannot know the inputs' size
-/// (they enter at scale 1), so the f16 data of x^2 (2^12) squared overflows; the dynamic-rescale
+/// when they enter at scale 1 (`rescale-inputs=none`; f16's default would rescale them), so the f16 data of x^2 (2^12) squared overflows; the dynamic-rescale
 /// marker after x^2 moves its magnitude into the scale and the result stays within f16 precision.
 #[test]
 fn dynamic_rescale_marker_rescues_unknown_magnitudes() {
@@ -205,10 +205,10 @@ fn dynamic_rescale_marker_rescues_unknown_magnitudes() {
         "%1 = stablehlo.reshape %0 : (tensor<8x8xf32>) -> tensor<8x8xf32>",
     );
     let expected = run(&unmarked, std::slice::from_ref(&x));
-    let (plain, _) = scalify_text(&unmarked, "data-type=f16");
+    let (plain, _) = scalify_text(&unmarked, "data-type=f16 rescale-inputs=none");
     let c = stats(&run(&plain, std::slice::from_ref(&x))[0], &expected[0]);
     assert!(c.inf_actual > 0, "without the marker f16 should overflow: {c:?}");
-    let (marked, report) = scalify_text(MARKED, "data-type=f16");
+    let (marked, report) = scalify_text(MARKED, "data-type=f16 rescale-inputs=none");
     assert_eq!(report.ops["stablehlo.custom_call"].rules["dynamic-rescale-max"], 1);
     let c = stats(&run(&marked, std::slice::from_ref(&x))[0], &expected[0]);
     assert!(c.inf_actual == 0 && c.rel_l2_error < 2e-3, "with the marker: {c:?}");

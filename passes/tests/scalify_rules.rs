@@ -6,6 +6,10 @@ use scalify_dialect::{ScalifyContext, io};
 use scalify_passes::scalify::Report;
 use scalify_passes::{Pipeline, RunOptions, scalify_module_text};
 
+/// f16 data without f16's defaults (policy.rs `F16_DEFAULTS`): inputs enter at scale 1, scaled results
+/// keep their scale and every op computes in f16, so each snapshot shows its rule alone.
+const F16: &str = "data-type=f16 rescale-inputs=none rescale-results=none optimizer-data-type=f16";
+
 fn scalify(module: &str, options: &str) -> (String, Report) {
     scalify_module_text(module.as_bytes(), options).unwrap_or_else(|e| panic!("{}", e.render("<test>")))
 }
@@ -31,7 +35,7 @@ fn invariant_layout_ops_keep_the_scale() {
           %1 = stablehlo.negate %0 : tensor<3x2xf32>
           return %1 : tensor<3x2xf32>
         }",
-        "data-type=f16",
+        F16,
     );
     // convert in, transpose, negate, convert out: no multiply anywhere, scale 1 throughout.
     assert!(!text.contains("multiply"), "{text}");
@@ -125,7 +129,7 @@ fn nonhomogeneous_functions_run_unscaled_in_f32() {
           %2 = chlo.erf %1 : tensor<4xf32> -> tensor<4xf32>
           return %2 : tensor<4xf32>
         }",
-        "data-type=f16",
+        F16,
     );
     // exp's operand: f16 data to f32, times its scale 4; erf then sees scale 1 and is legalized
     // after scalify, on f32.
@@ -142,7 +146,7 @@ fn dense_constants_scale_by_their_largest_magnitude() {
           %0 = stablehlo.add %x, %c : tensor<3xf32>
           return %0 : tensor<3xf32>
         }",
-        "data-type=f16",
+        F16,
     );
     // max |c| = 6e-3: scale 2^-8 (3.90625e-3), data c * 256 in f16.
     assert!(text.contains("dense<[2.561040e-01, -1.536130e+00, 5.122070e-01]> : tensor<3xf16>"), "{text}");
@@ -156,7 +160,7 @@ fn dot_general_divides_by_the_root_of_the_contraction() {
           %0 = stablehlo.dot_general %q, %k, batching_dims = [0, 1] x [0, 1], contracting_dims = [3] x [3] : (tensor<2x4x16x64xf32>, tensor<2x4x16x64xf32>) -> tensor<2x4x16x16xf32>
           return %0 : tensor<2x4x16x16xf32>
         }",
-        "data-type=f16",
+        F16,
     );
     // K = 64: data / 8 in f16 at scale 8, unscaled by 8 in f32 at the end.
     assert!(text.contains("dense<1.250000e-01> : tensor<2x4x16x16xf16>"), "{text}");
@@ -242,7 +246,7 @@ fn scaled_signature_pairs_data_with_scales() {
           %0 = stablehlo.add %r, %x : tensor<4xf32>
           return %0, %n : tensor<4xf32>, tensor<i32>
         }",
-        "data-type=f16 signature=scaled",
+        &format!("{F16} signature=scaled"),
     );
     assert!(text.contains("(%arg0: tensor<4xf16>, %arg1: tensor<f32>, %arg2: tensor<i32>) -> (tensor<4xf16>, tensor<f32>, tensor<i32>)"), "{text}");
     assert!(
@@ -266,7 +270,7 @@ fn ops_without_a_rule_fall_back_and_are_reported() {
           %1 = stablehlo.custom_call @my_kernel(%0) : (tensor<4xf32>) -> tensor<4xf32>
           return %1 : tensor<4xf32>
         }",
-        "data-type=f16",
+        F16,
     );
     assert_eq!(report.fallback_count(), 1);
     assert_eq!(report.fallbacks[0].op, "stablehlo.custom_call");
@@ -321,7 +325,7 @@ fn data_types_follow_roles_from_name_stacks() {
           %2 = stablehlo.subtract %w, %1 : tensor<4xf32> loc("jit(step)/sub")
           return %2 : tensor<4xf32>
         }"#,
-        "data-type=f16 optimizer-data-type=f32",
+        "data-type=f16 optimizer-data-type=f32 rescale-inputs=none",
     );
     assert_eq!(text.matches("stablehlo.multiply").count(), 2, "{text}");
     assert!(text.lines().filter(|l| l.contains("stablehlo.multiply")).all(|l| l.contains("tensor<4xf16>")), "{text}");
@@ -335,7 +339,7 @@ fn data_types_follow_roles_from_name_stacks() {
           %1 = stablehlo.subtract %w, %0 : tensor<4xf32>
           return %1 : tensor<4xf32>
         }",
-        "data-type=f16 optimizer-data-type=f32",
+        "data-type=f16 optimizer-data-type=f32 rescale-inputs=none",
     );
     assert!(line_of(&plain, "stablehlo.subtract").contains("xf16>"), "{plain}");
 }
@@ -349,12 +353,12 @@ fn boundary_rescaling_reads_one_statistic_per_tensor() {
           %1 = stablehlo.multiply %m, %m : tensor<8xf32>
           return %0, %1 : tensor<8xf32>, tensor<8xf32>
         }";
-    let (text, report) = scalify(module, "data-type=f16 rescale-inputs=l2");
+    let (text, report) = scalify(module, &format!("{F16} rescale-inputs=l2"));
     assert_eq!(report.statistic_reductions, 2, "{text}");
     insta::assert_snapshot!(text);
-    let (_, report) = scalify(module, "data-type=f16 signature=scaled rescale-results=max");
+    let (_, report) = scalify(module, &format!("{F16} signature=scaled rescale-results=max"));
     assert_eq!(report.statistic_reductions, 2);
-    let (_, report) = scalify(module, "data-type=f16 signature=scaled rescale-inputs=l2 rescale-results=max");
+    let (_, report) = scalify(module, &format!("{F16} signature=scaled rescale-inputs=l2 rescale-results=max"));
     assert_eq!(report.statistic_reductions, 4);
 }
 
@@ -393,7 +397,7 @@ const ADAM_LIKE_STEP: &str = "func.func @main(%w: tensor<8x8xf32>, %v: tensor<8x
 /// matmul and the gradient stay in f16; the update computes in f32.
 #[test]
 fn the_update_is_found_from_the_dataflow_without_name_stacks() {
-    let (text, _) = scalify(ADAM_LIKE_STEP, "data-type=f16 optimizer-data-type=f32");
+    let (text, _) = scalify(ADAM_LIKE_STEP, "data-type=f16 optimizer-data-type=f32 rescale-inputs=none");
     assert!(text.lines().filter(|l| l.contains("dot_general")).all(|l| l.contains("xf16>")), "{text}");
     for update in ["stablehlo.add", "stablehlo.rsqrt", "stablehlo.subtract"] {
         assert!(line_of(&text, update).contains("tensor<8x8xf32>"), "{update} in f32: {text}");

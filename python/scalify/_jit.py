@@ -19,7 +19,9 @@ _DATA_DTYPES = {"f32": jnp.float32, "f16": jnp.float16, "bf16": jnp.bfloat16}
 @dataclasses.dataclass(frozen=True)
 class Policy:
     """The scalify pass's options (see the README), one field per option (`data_type` is
-    `data-type=`). Role data types left at None take `data_type`. `Policy.preset(name)` gives the
+    `data-type=`). A field left at None takes the pass's default: role data types take `data_type`,
+    and f16 data brings its own defaults (inputs rescaled from their RMS, scaled results from their
+    max, the optimizer's update in f32; set a field to override). `Policy.preset(name)` gives the
     pass's named presets ("f32", "f16", "bf16", "fp8-hybrid")."""
 
     data_type: str = "f32"
@@ -33,8 +35,8 @@ class Policy:
     fp8_forward: str = "e4m3"
     fp8_backward: str = "e5m2"
     rescale: str = "none"
-    rescale_inputs: str = "none"
-    rescale_results: str = "none"
+    rescale_inputs: str | None = None
+    rescale_results: str | None = None
     fp8_min_flops: int = 0
     strict: bool = False
 

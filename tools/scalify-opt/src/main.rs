@@ -68,7 +68,8 @@ fn command() -> Command {
              {forward,backward,optimizer,state}-data-type=f32|f16|bf16 rounding=down|up \
              signature=keep|scaled strict=false rescale-inputs=none|l2|max rescale-results=none|l2|max \
              matmul-type=data|f8 fp8-forward=e4m3|e5m2 fp8-backward=e5m2|e4m3 fp8-output=f32|bf16 \
-             rescale=none|max|l2 fp8-min-flops=N' (see the README)",
+             rescale=none|max|l2 fp8-min-flops=N'; f16 data defaults to rescale-inputs=l2 \
+             rescale-results=max optimizer-data-type=f32 (see the README)",
         );
     PASS_FLAGS.iter().fold(Cli::command().arg(scalify), |command, (flag, _, summary)| {
         command.arg(Arg::new(*flag).long(*flag).help(*summary).action(ArgAction::SetTrue).help_heading("Passes"))
