@@ -18,6 +18,7 @@ fn scalify(module: &str, options: &str) -> (String, Report) {
 fn runtime_scale_ops(text: &str) -> usize {
     text.lines()
         .filter(|l| l.contains(": tensor<f32>") && !l.contains("stablehlo.constant") && !l.contains("return"))
+        .filter(|l| !l.contains("func.func"))
         .filter(|l| !l.contains("stablehlo.reduce") && !l.contains("broadcast_in_dim"))
         .count()
 }
@@ -259,6 +260,25 @@ fn scaled_signature_pairs_data_with_scales() {
     // powers of two rounded down).
     assert!(text.contains("stablehlo.bitcast_convert"), "{text}");
     insta::assert_snapshot!(text);
+}
+
+/// A dynamic scale is a run-time base times a compile-time power of two: x, 0.5 x and x + 0.5 x all
+/// scale by the argument's scale times a constant, so the sum's alignment and the difference's need
+/// no scalar op at all (only constant multiplies of data).
+#[test]
+fn dynamic_scales_sharing_a_base_align_at_compile_time() {
+    let (text, _) = scalify(
+        "func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+          %half = stablehlo.constant dense<0.5> : tensor<4xf32>
+          %h = stablehlo.multiply %x, %half : tensor<4xf32>
+          %0 = stablehlo.add %x, %h : tensor<4xf32>
+          %1 = stablehlo.subtract %0, %x : tensor<4xf32>
+          return %1 : tensor<4xf32>
+        }",
+        &format!("{F16} signature=scaled"),
+    );
+    assert_eq!(runtime_scale_ops(&text), 0, "{text}");
+    assert!(line_of(&text, "return").contains("%arg1"), "the result leaves at the argument's scale: {text}");
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn trace<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) {
         .map(|r| match rw.lookup(r.into()) {
             Mapped::Scaled(s) => match s.scale {
                 Scale::Static(x) => format!("{x:e}{}", if s.invariant { " (any)" } else { "" }),
-                Scale::Dynamic(_) => "dynamic".to_string(),
+                Scale::Dynamic { factor, .. } => format!("dynamic * {factor:e}"),
             },
             Mapped::Plain(_) => "-".to_string(),
         })
@@ -236,8 +236,8 @@ fn rewrite_function<'c: 'a, 'a>(
                 argument.set_type(ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
                 let scaled = match options.rescale_inputs {
-                    Some(statistic) => rw.normalize(argument, Scale::Dynamic(scale), statistic, 0.0),
-                    None => Scaled::new(argument, Scale::Dynamic(scale)),
+                    Some(statistic) => rw.normalize(argument, Scale::dynamic(scale), statistic, 0.0),
+                    None => Scaled::new(argument, Scale::dynamic(scale)),
                 };
                 rw.bind_scaled(argument, scaled);
                 scaled_arguments.push(index as i64);

@@ -133,10 +133,10 @@ fn cached_fp8<'c: 'a, 'a>(
 ) -> (Value<'c, 'a>, Scale<'c, 'a>, f32) {
     // The same data may stand for different values at different scales (x and 0.5 x share it).
     let scale = match operand.scale {
-        Scale::Static(s) => s.to_bits() as u64,
-        Scale::Dynamic(v) => (1 << 40) ^ v.to_raw().ptr as u64,
+        Scale::Static(s) => (0, s.to_bits(), operand.invariant),
+        Scale::Dynamic { base, factor } => (base.to_raw().ptr as usize, factor.to_bits(), operand.invariant),
     };
-    let key = (operand.data.to_raw().ptr as usize, scale | (operand.invariant as u64) << 63, format, rw.point_block());
+    let key = (operand.data.to_raw().ptr as usize, scale, format, rw.point_block());
     if let Some(cast) = rw.fp8_casts.get(&key) {
         return *cast;
     }

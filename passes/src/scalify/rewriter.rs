@@ -67,8 +67,8 @@ pub fn location_text(location: Location) -> String {
     }
 }
 
-/// (data value, scale bits or scale value, format, block) of an FP8 cast.
-pub type Fp8CastKey = (usize, u64, ElementType, usize);
+/// (data value, (scale base or 0, scale or factor bits, invariant), format, block) of an FP8 cast.
+pub type Fp8CastKey = (usize, (usize, u32, bool), ElementType, usize);
 /// The FP8 value, its scale, and the headroom factor its data was multiplied by.
 pub type Fp8Cast<'c, 'a> = (Value<'c, 'a>, Scale<'c, 'a>, f32);
 
@@ -232,7 +232,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
                 self.convert(product, element)
             }
             Scale::Static(_) => unreachable!("wide types take every static factor"),
-            Scale::Dynamic(s) => {
+            Scale::Dynamic { .. } => {
+                let s = ScaleMath::new(&builder, self.options.rounding).value(scale);
                 let s = self.convert(s, element);
                 let factor = builder.broadcast_scalar(s, value.r#type());
                 builder.elementwise("stablehlo.multiply", &[value, factor])
@@ -311,9 +312,9 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let builder = self.builder();
         let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
-        let norm = math.div(Scale::Dynamic(norm), Scale::Static(target));
+        let norm = math.div(Scale::dynamic(norm), Scale::Static(target));
         let reciprocal = if floor > 0.0 {
-            Scale::Dynamic(builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), math.value(norm)]))
+            Scale::dynamic(builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), math.value(norm)]))
         } else {
             // 1 / 0 = 0: an all-zero tensor (a norm of 0 under a zero floor) keeps zero data at scale 0.
             math.reciprocal(norm)

@@ -13,21 +13,45 @@ use super::pow2::{self, Rounding};
 #[derive(Clone, Copy, Debug)]
 pub enum Scale<'c, 'a> {
     Static(f32),
-    Dynamic(Value<'c, 'a>),
+    /// `base * factor`: a run-time `tensor<f32>` times a compile-time power of two. Kept apart so that
+    /// scales sharing a base (x and mean(x), the operands of x - mean(x), a gradient and its
+    /// transpose) multiply, compare and divide at compile time: only a new base costs a scalar op.
+    Dynamic { base: Value<'c, 'a>, factor: f32 },
 }
 
-impl Scale<'_, '_> {
+impl<'c, 'a> Scale<'c, 'a> {
     pub const ONE: Scale<'static, 'static> = Scale::Static(1.0);
+
+    /// A run-time scale.
+    pub fn dynamic(base: Value<'c, 'a>) -> Self {
+        Scale::Dynamic { base, factor: 1.0 }
+    }
 
     pub fn as_static(&self) -> Option<f32> {
         match self {
             Scale::Static(s) => Some(*s),
-            Scale::Dynamic(_) => None,
+            Scale::Dynamic { .. } => None,
         }
     }
 
     pub fn is_one(&self) -> bool {
         self.as_static() == Some(1.0)
+    }
+
+    /// The run-time base and compile-time factor of a dynamic scale.
+    fn parts(&self) -> Option<(Value<'c, 'a>, f32)> {
+        match *self {
+            Scale::Dynamic { base, factor } => Some((base, factor)),
+            Scale::Static(_) => None,
+        }
+    }
+}
+
+/// Whether two dynamic scales share their run-time base.
+fn same_base(a: &Scale, b: &Scale) -> bool {
+    match (a.parts(), b.parts()) {
+        (Some((x, _)), Some((y, _))) => x == y,
+        _ => false,
     }
 }
 
@@ -42,11 +66,14 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         Self { builder, rounding }
     }
 
-    /// The scale as a `tensor<f32>` value.
+    /// The scale as a `tensor<f32>` value (a dynamic scale's factor costs one multiply here).
     pub fn value(&self, scale: Scale<'c, 'a>) -> Value<'c, 'a> {
         match scale {
             Scale::Static(s) => self.builder.scalar_f32(s),
-            Scale::Dynamic(v) => v,
+            Scale::Dynamic { base, factor } if factor == 1.0 => base,
+            Scale::Dynamic { base, factor } => {
+                self.builder.elementwise("stablehlo.multiply", &[base, self.builder.scalar_f32(factor)])
+            }
         }
     }
 
@@ -59,26 +86,51 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         self.builder.elementwise(name, &[a])
     }
 
+    /// `base * factor` (a power of two, computed in f64), folding a factor outside f32's normal range
+    /// into the base in two exact steps.
+    fn with_factor(&self, base: Value<'c, 'a>, factor: f64) -> Scale<'c, 'a> {
+        if (factor as f32).is_normal() {
+            return Scale::Dynamic { base, factor: factor as f32 };
+        }
+        let exponent = factor.log2().round() as i32;
+        let two = |e: i32| self.builder.scalar_f32(2f32.powi(e));
+        let step = self.builder.elementwise("stablehlo.multiply", &[base, two(exponent / 2)]);
+        Scale::dynamic(self.builder.elementwise("stablehlo.multiply", &[step, two(exponent - exponent / 2)]))
+    }
+
     pub fn mul(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(x * y),
-            (Scale::Static(x), other) | (other, Scale::Static(x)) if x == 1.0 => other,
-            _ => Scale::Dynamic(self.binary("stablehlo.multiply", a, b)),
+            (Scale::Static(x), _) | (_, Scale::Static(x)) if x == 0.0 => Scale::Static(0.0),
+            (Scale::Static(x), Scale::Dynamic { base, factor }) | (Scale::Dynamic { base, factor }, Scale::Static(x)) => {
+                self.with_factor(base, factor as f64 * x as f64)
+            }
+            (Scale::Dynamic { base: x, factor: fx }, Scale::Dynamic { base: y, factor: fy }) => {
+                self.with_factor(self.builder.elementwise("stablehlo.multiply", &[x, y]), fx as f64 * fy as f64)
+            }
         }
     }
 
     /// a / b, with x / 0 = 0 (a zero scale belongs to a tensor that is statically or dynamically zero).
+    /// Dynamic scales over one base divide at compile time: where the base is 0 both tensors are zero
+    /// (their data finite), so whatever the ratio, the rescaled value is 0.
     pub fn div(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(if y == 0.0 { 0.0 } else { x / y }),
-            (other, Scale::Static(1.0)) => other,
+            (_, Scale::Static(y)) if y == 0.0 => Scale::Static(0.0),
+            (Scale::Static(x), _) if x == 0.0 => Scale::Static(0.0),
             // A known non-zero power of two: multiply by its exact reciprocal, no zero guard needed.
-            (other, Scale::Static(y)) if y != 0.0 => self.mul(other, Scale::Static(1.0 / y)),
-            (_, Scale::Static(_)) => Scale::Static(0.0),
-            _ => {
-                let (numerator, denominator) = (self.value(a), self.value(b));
+            (Scale::Dynamic { base, factor }, Scale::Static(y)) => self.with_factor(base, factor as f64 / y as f64),
+            (Scale::Dynamic { factor: fx, .. }, Scale::Dynamic { factor: fy, .. }) if same_base(&a, &b) => {
+                Scale::Static(fx / fy)
+            }
+            (_, Scale::Dynamic { base: denominator, factor: fy }) => {
+                let (numerator, fx) = match a {
+                    Scale::Static(x) => (self.builder.scalar_f32(1.0), x),
+                    Scale::Dynamic { base, factor } => (base, factor),
+                };
                 let quotient = self.builder.elementwise("stablehlo.divide", &[numerator, denominator]);
-                Scale::Dynamic(self.select_zero_where_zero(denominator, quotient))
+                self.with_factor(self.select_zero_where_zero(denominator, quotient), fx as f64 / fy as f64)
             }
         }
     }
@@ -98,10 +150,24 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         self.builder.value("stablehlo.compare", &[a, b], tensor_type(&[], i1), &[("comparison_direction", attribute)])
     }
 
+    /// The larger scale. Over one base the larger factor; otherwise the smaller factor is taken out,
+    /// `max(x * fx/f, y * fy/f) * f`, which leaves one of the two bases unmultiplied.
     pub fn max(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(x.max(y)),
-            _ => Scale::Dynamic(self.binary("stablehlo.maximum", a, b)),
+            (Scale::Dynamic { base, factor: fx }, Scale::Dynamic { factor: fy, .. }) if same_base(&a, &b) => {
+                Scale::Dynamic { base, factor: fx.max(fy) }
+            }
+            (Scale::Dynamic { base: x, factor: fx }, Scale::Dynamic { base: y, factor: fy }) => {
+                let common = fx.min(fy);
+                let larger = self.binary(
+                    "stablehlo.maximum",
+                    Scale::Dynamic { base: x, factor: fx / common },
+                    Scale::Dynamic { base: y, factor: fy / common },
+                );
+                Scale::Dynamic { base: larger, factor: common }
+            }
+            _ => Scale::dynamic(self.binary("stablehlo.maximum", a, b)),
         }
     }
 
@@ -117,17 +183,21 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
             } else {
                 pow2::round(((x as f64).hypot(y as f64)) as f32, self.rounding)
             }),
+            // Zero static operands keep the other's scale.
+            (Scale::Static(z), other) | (other, Scale::Static(z)) if z == 0.0 => other,
             _ => {
                 let larger = self.max(a, b);
                 match self.rounding {
                     Rounding::Down => larger,
+                    // One base: both zero or both not, so 2m (and 2 * 0 = 0).
+                    Rounding::Up if same_base(&a, &b) => self.mul(larger, Scale::Static(2.0)),
                     Rounding::Up => {
                         let smaller = self.binary("stablehlo.minimum", a, b);
                         let doubled = self.mul(larger, Scale::Static(2.0));
                         let (larger, doubled) = (self.value(larger), self.value(doubled));
                         let zero = self.builder.scalar_f32(0.0);
                         let one_is_zero = self.compare(smaller, zero, "EQ");
-                        Scale::Dynamic(self.builder.value(
+                        Scale::dynamic(self.builder.value(
                             "stablehlo.select",
                             &[one_is_zero, larger, doubled],
                             larger.r#type(),
@@ -147,10 +217,19 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
                 let residual = if root == 0.0 { 1.0 } else { x / (root * root) };
                 (Scale::Static(root), Scale::Static(residual))
             }
-            Scale::Dynamic(v) => {
-                let root = Scale::Dynamic(self.round(self.unary("stablehlo.sqrt", v)));
-                let square = self.mul(root, root);
-                (root, self.div(s, square))
+            Scale::Dynamic { base, factor } => {
+                // An even power of two in the factor comes out of the root exactly; an odd one joins the base.
+                let exponent = factor.log2() as i32;
+                let (base, half) = if exponent % 2 == 0 {
+                    (base, exponent / 2)
+                } else {
+                    (self.builder.elementwise("stablehlo.multiply", &[base, self.builder.scalar_f32(2.0)]), (exponent - 1) / 2)
+                };
+                // The square root of any finite f32 is 0 or normal.
+                let root_of_base = self.round_normal(self.unary("stablehlo.sqrt", base));
+                let square = self.builder.elementwise("stablehlo.multiply", &[root_of_base, root_of_base]);
+                let residual = self.div(Scale::dynamic(base), Scale::dynamic(square));
+                (self.with_factor(root_of_base, 2f64.powi(half)), residual)
             }
         }
     }
@@ -163,35 +242,45 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
     /// Power-of-two rounding of a run-time f32 scalar through its exponent bits: `bits & 0x7F800000`
     /// for normal numbers; subnormals are moved into the normal range by an exact 2^64 first.
     pub fn round(&self, x: Value<'c, 'a>) -> Value<'c, 'a> {
-        let context = self.builder.context();
-        let i32_scalar = tensor_type(&[], melior::ir::r#type::IntegerType::new(context, 32).into());
-        let f32_scalar = scalar_f32_type(context);
-        let down = |v: Value<'c, 'a>| {
-            let bits = self.builder.value("stablehlo.bitcast_convert", &[v], i32_scalar, &[]);
-            let mask = self.builder.constant(
-                melior::ir::attribute::DenseElementsAttribute::i32_splat(i32_scalar, 0x7F80_0000).into(),
-                i32_scalar,
-            );
-            let exponent = self.builder.elementwise("stablehlo.and", &[bits, mask]);
-            self.builder.value("stablehlo.bitcast_convert", &[exponent], f32_scalar, &[])
-        };
         let magnitude = self.unary("stablehlo.abs", x);
-        let normal = down(magnitude);
+        let normal = self.exponent_of(magnitude);
         let big = self.builder.scalar_f32(2f32.powi(64));
         let small = self.builder.scalar_f32(2f32.powi(-64));
         let lifted = self.builder.elementwise("stablehlo.multiply", &[magnitude, big]);
-        let lifted = down(lifted);
-        let subnormal = self.builder.elementwise("stablehlo.multiply", &[lifted, small]);
+        let subnormal = self.builder.elementwise("stablehlo.multiply", &[self.exponent_of(lifted), small]);
         let threshold = self.builder.scalar_f32(f32::MIN_POSITIVE);
         let is_subnormal = self.compare(magnitude, threshold, "LT");
+        let f32_scalar = scalar_f32_type(self.builder.context());
         let rounded_down = self.builder.value("stablehlo.select", &[is_subnormal, subnormal, normal], f32_scalar, &[]);
+        self.up_unless_exact(rounded_down, magnitude)
+    }
+
+    /// `round` of a value known to be 0 or a positive normal f32, such as the square root of a
+    /// scale: the exponent bits alone.
+    fn round_normal(&self, x: Value<'c, 'a>) -> Value<'c, 'a> {
+        self.up_unless_exact(self.exponent_of(x), x)
+    }
+
+    /// `bits & 0x7F800000`: the power of two at or below a normal f32.
+    fn exponent_of(&self, v: Value<'c, 'a>) -> Value<'c, 'a> {
+        let context = self.builder.context();
+        let i32_scalar = tensor_type(&[], melior::ir::r#type::IntegerType::new(context, 32).into());
+        let bits = self.builder.value("stablehlo.bitcast_convert", &[v], i32_scalar, &[]);
+        let mask = self
+            .builder
+            .constant(melior::ir::attribute::DenseElementsAttribute::i32_splat(i32_scalar, 0x7F80_0000).into(), i32_scalar);
+        let exponent = self.builder.elementwise("stablehlo.and", &[bits, mask]);
+        self.builder.value("stablehlo.bitcast_convert", &[exponent], scalar_f32_type(context), &[])
+    }
+
+    /// For `Rounding::Up`, twice `rounded_down` unless it equals `magnitude`.
+    fn up_unless_exact(&self, rounded_down: Value<'c, 'a>, magnitude: Value<'c, 'a>) -> Value<'c, 'a> {
         match self.rounding {
             Rounding::Down => rounded_down,
             Rounding::Up => {
                 let exact = self.compare(rounded_down, magnitude, "EQ");
-                let two = self.builder.scalar_f32(2.0);
-                let doubled = self.builder.elementwise("stablehlo.multiply", &[rounded_down, two]);
-                self.builder.value("stablehlo.select", &[exact, rounded_down, doubled], f32_scalar, &[])
+                let doubled = self.builder.elementwise("stablehlo.multiply", &[rounded_down, self.builder.scalar_f32(2.0)]);
+                self.builder.value("stablehlo.select", &[exact, rounded_down, doubled], rounded_down.r#type(), &[])
             }
         }
     }

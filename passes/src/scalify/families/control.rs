@@ -52,7 +52,7 @@ fn bind_arguments<'c: 'a, 'a>(
             Carry::Fixed(s) => rw.bind_scaled(*old, Scaled::new(data, Scale::Static(*s))),
             Carry::Dynamic => {
                 let scale = *next.next().expect("a scale argument");
-                rw.bind_scaled(*old, Scaled::new(data, Scale::Dynamic(scale)));
+                rw.bind_scaled(*old, Scaled::new(data, Scale::dynamic(scale)));
             }
             Carry::Plain => rw.bind_plain(*old, data),
         }
