@@ -111,6 +111,31 @@ fn gpt_step_at_f16() {
     }
 }
 
+/// f16's default input rescaling reads each input's RMS in f32, where the squares of values below
+/// 2^-63 flush and above 2^64 overflow; such inputs take their max |x| instead. x * y + x with x at
+/// 2^-75 and at 2^70 (unit y): within 5e-3 relative L2 of the f32 module at both ends (measured
+/// before the max fallback: relative error 1, the tiny x read as scale 0; NaN for the huge one).
+#[test]
+fn input_rescaling_survives_squares_beyond_f32() {
+    let module = "func.func @main(%x: tensor<64xf32>, %y: tensor<64xf32>) -> tensor<64xf32> {
+      %0 = stablehlo.multiply %x, %y : tensor<64xf32>
+      %1 = stablehlo.add %0, %x : tensor<64xf32>
+      return %1 : tensor<64xf32>
+    }";
+    let (scalified, report) = scalify_text(module, "data-type=f16");
+    assert_eq!(report.statistic_reductions, 2, "one statistic per input");
+    let unit: Vec<f64> = (0..64).map(|i| ((i * 37 % 64) as f64 / 32.0 - 1.0) * 1.5 + 0.01).collect();
+    for exponent in [-75, 70] {
+        let x: Vec<f64> = unit.iter().map(|v| v * 2f64.powi(exponent)).collect();
+        let y: Vec<f64> = unit.iter().rev().copied().collect();
+        let inputs = [
+            HostArray::from_f64(DType::F32, vec![64], &x).unwrap(),
+            HostArray::from_f64(DType::F32, vec![64], &y).unwrap(),
+        ];
+        assert_close(&format!("x at 2^{exponent}"), &run(&scalified, &inputs), &run(module, &inputs), 5e-3);
+    }
+}
+
 /// With unscaled inputs and no dynamic rescaling, every scale is a compile-time constant: the rewrite
 /// adds no scalar f32 arithmetic and no exponent-bit rounding to any fixture (f16's default input
 /// rescaling is turned off: it is what makes scales dynamic).

@@ -273,7 +273,16 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
                 let squares = builder.elementwise("stablehlo.multiply", &[absolute, absolute]);
                 let sum = builder.reduce_all(squares, "stablehlo.add", 0.0);
                 let mean = builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)]);
-                builder.elementwise("stablehlo.sqrt", &[mean])
+                let rms = builder.elementwise("stablehlo.sqrt", &[mean]);
+                // Squares of values below 2^-63 flush and above 2^64 overflow in f32, so the RMS of
+                // such a tensor reads 0 or inf; its max |x| (a sibling reduction over the same
+                // values, fused into the same pass) stands in.
+                let largest = builder.reduce_all(absolute, "stablehlo.maximum", 0.0);
+                let math = ScaleMath::new(&builder, self.options.rounding);
+                let positive = math.compare(rms, builder.scalar_f32(0.0), "GT");
+                let finite = math.compare(rms, builder.scalar_f32(f32::INFINITY), "LT");
+                let usable = builder.elementwise("stablehlo.and", &[positive, finite]);
+                builder.value("stablehlo.select", &[usable, rms, largest], rms.r#type(), &[])
             }
         };
         let rounded = ScaleMath::new(&builder, self.options.rounding).round(raw);

@@ -142,7 +142,7 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         self.builder.value("stablehlo.select", &[is_zero, zero, value], value.r#type(), &[])
     }
 
-    fn compare(&self, a: Value<'c, 'a>, b: Value<'c, 'a>, direction: &str) -> Value<'c, 'a> {
+    pub fn compare(&self, a: Value<'c, 'a>, b: Value<'c, 'a>, direction: &str) -> Value<'c, 'a> {
         let context = self.builder.context();
         let i1 = melior::ir::r#type::IntegerType::new(context, 1).into();
         let attribute = melior::ir::Attribute::parse(context, &format!("#stablehlo<comparison_direction {direction}>"))
