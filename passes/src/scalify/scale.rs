@@ -226,7 +226,7 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
                     (self.builder.elementwise("stablehlo.multiply", &[base, self.builder.scalar_f32(2.0)]), (exponent - 1) / 2)
                 };
                 // The square root of any finite f32 is 0 or normal.
-                let root_of_base = self.round_normal(self.unary("stablehlo.sqrt", base));
+                let root_of_base = self.round(self.unary("stablehlo.sqrt", base));
                 let square = self.builder.elementwise("stablehlo.multiply", &[root_of_base, root_of_base]);
                 let residual = self.div(Scale::dynamic(base), Scale::dynamic(square));
                 (self.with_factor(root_of_base, 2f64.powi(half)), residual)
@@ -239,25 +239,11 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         self.div(Scale::Static(1.0), s)
     }
 
-    /// Power-of-two rounding of a run-time f32 scalar through its exponent bits: `bits & 0x7F800000`
-    /// for normal numbers; subnormals are moved into the normal range by an exact 2^64 first.
+    /// Power-of-two rounding of a non-negative run-time f32 scalar through its exponent bits alone.
+    /// Subnormals round to 0, as under flush-to-zero (which XLA's CPU applies anyway): a statistic
+    /// below 2^-126 marks a tensor that f32 itself holds only approximately. Kept to three ops
+    /// because XLA copies cheap scalar producers into every fusion that reads a scale.
     pub fn round(&self, x: Value<'c, 'a>) -> Value<'c, 'a> {
-        let magnitude = self.unary("stablehlo.abs", x);
-        let normal = self.exponent_of(magnitude);
-        let big = self.builder.scalar_f32(2f32.powi(64));
-        let small = self.builder.scalar_f32(2f32.powi(-64));
-        let lifted = self.builder.elementwise("stablehlo.multiply", &[magnitude, big]);
-        let subnormal = self.builder.elementwise("stablehlo.multiply", &[self.exponent_of(lifted), small]);
-        let threshold = self.builder.scalar_f32(f32::MIN_POSITIVE);
-        let is_subnormal = self.compare(magnitude, threshold, "LT");
-        let f32_scalar = scalar_f32_type(self.builder.context());
-        let rounded_down = self.builder.value("stablehlo.select", &[is_subnormal, subnormal, normal], f32_scalar, &[]);
-        self.up_unless_exact(rounded_down, magnitude)
-    }
-
-    /// `round` of a value known to be 0 or a positive normal f32, such as the square root of a
-    /// scale: the exponent bits alone.
-    fn round_normal(&self, x: Value<'c, 'a>) -> Value<'c, 'a> {
         self.up_unless_exact(self.exponent_of(x), x)
     }
 
