@@ -428,6 +428,22 @@ fn the_update_is_found_from_the_dataflow_without_name_stacks() {
     insta::assert_snapshot!(text);
 }
 
+/// A forward-only module: its last bias reaches no matmul either, but mirrors no argument that does,
+/// so it is not optimizer state and `logits + b` computes in the model's f16, not the update's f32.
+#[test]
+fn a_forward_only_bias_is_not_optimizer_state() {
+    let (text, _) = scalify(
+        "func.func @main(%x: tensor<4x8xf32>, %w: tensor<8x3xf32>, %b: tensor<3xf32>) -> tensor<4x3xf32> {
+          %h = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>
+          %bb = stablehlo.broadcast_in_dim %b, dims = [1] : (tensor<3xf32>) -> tensor<4x3xf32>
+          %y = stablehlo.add %h, %bb : tensor<4x3xf32>
+          return %y : tensor<4x3xf32>
+        }",
+        "data-type=f16 optimizer-data-type=f32 rescale-inputs=none",
+    );
+    assert!(line_of(&text, "stablehlo.add").contains("tensor<4x3xf16>"), "{text}");
+}
+
 /// `state-data-type`: at a scaled signature the optimizer state (an argument no matmul reads, and the
 /// result that updates it) is stored in its own type; parameters stay in `data-type`.
 #[test]

@@ -54,9 +54,11 @@ impl Role {
 /// The optimizer's update and state, found from the dataflow (for functions without name stacks, and
 /// for storing state in its own type).
 pub struct Dataflow {
-    /// Positions among the arguments of the optimizer state (AdamW's m and v, a learning-rate
-    /// argument): float arguments from which no dot_general or convolution can be reached, since
-    /// parameters and data feed the forward and backward matmuls and state only feeds the update.
+    /// Positions among the arguments of the optimizer state (AdamW's m and v): float arguments from
+    /// which no dot_general or convolution can be reached, since parameters and data feed the forward
+    /// and backward matmuls and state only feeds the update, and which have the type of an argument
+    /// that does reach one (state mirrors the parameters; a forward-only module's last bias, which
+    /// reaches no matmul either, mirrors nothing).
     pub state_arguments: HashSet<usize>,
     /// Positions among the ops of the update: ops that depend on state, and ops that only feed the
     /// update and no contraction.
@@ -104,12 +106,11 @@ pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
             reaches[i] = ops[i].results().any(|r| users(r.into()).iter().any(|&j| j != i && reaches[j]));
         }
     }
+    let reaches_contraction = |i: usize| users(arguments[i]).iter().any(|&j| reaches[j]);
     let state_arguments: HashSet<usize> = (0..arguments.len())
         .filter(|&i| is_float_tensor(arguments[i].r#type()))
-        .filter(|&i| {
-            let users = users(arguments[i]);
-            !users.is_empty() && !users.iter().any(|&j| reaches[j])
-        })
+        .filter(|&i| !users(arguments[i]).is_empty() && !reaches_contraction(i))
+        .filter(|&i| (0..arguments.len()).any(|j| arguments[j].r#type() == arguments[i].r#type() && reaches_contraction(j)))
         .collect();
     let state: HashSet<usize> = state_arguments.iter().map(|&i| arguments[i].to_raw().ptr as usize).collect();
     // Forwards: an op depending on state (directly or through an update op) is part of the update.
