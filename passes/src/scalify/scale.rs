@@ -1,7 +1,8 @@
 //! The scale algebra. A scale is a power-of-two f32 scalar, either known at compile time (`Static`)
-//! or a `tensor<f32>` value computed at run time (`Dynamic`). Every operation folds when its inputs
-//! are static and emits scalar StableHLO ops only when one is dynamic: this is what makes "no run-time
-//! scale arithmetic when scales are static" hold without any later clean-up.
+//! or a `tensor<f32>` base computed at run time times a compile-time power of two (`Dynamic`). Every
+//! operation folds what it can at compile time (all of it when scales are static, the factors and
+//! same-base ratios when they are not) and emits scalar StableHLO ops only for the rest: this is what
+//! makes "no run-time scale arithmetic when scales are static" hold without any later clean-up.
 
 use melior::ir::{Value, ValueLike};
 use scalify_dialect::OpBuilder;
