@@ -145,6 +145,20 @@ def test_policy_presets_come_from_the_pass():
         scalify.Policy.preset("f12")
 
 
+def test_unset_policy_fields_take_the_pass_defaults():
+    """A field left at None is not passed, so f16's defaults (boundary rescaling, f32 update) come
+    from the pass: the rewrite of `Policy(data_type="f16")` reads each input's statistic, and one
+    with `rescale_inputs="none"` reads none."""
+    x = jnp.ones((4, 8), jnp.float32) * 0.02
+    w = jnp.ones((8, 3), jnp.float32)
+    f = lambda x, w: x @ w
+    defaults = scalify.jit(f, policy=scalify.Policy(data_type="f16")).lower(x, w)
+    literal = scalify.jit(f, policy=scalify.Policy(data_type="f16", rescale_inputs="none")).lower(x, w)
+    assert "rescale-inputs" not in scalify.Policy(data_type="f16").options()
+    assert defaults.report["statistic_reductions"] > 0
+    assert literal.report["statistic_reductions"] == 0
+
+
 def test_f16_tracks_jax_through_adam_steps_with_scaled_f16_state():
     """`data_type="f16"` with the pass's f16 defaults: parameters and Adam's m and v stay scaled f16
     between steps; the update runs in f32 inside the step. The loss follows plain f32 jax within 1%
