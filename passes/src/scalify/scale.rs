@@ -112,9 +112,12 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         }
     }
 
-    /// a / b, with x / 0 = 0 (a zero scale belongs to a tensor that is statically or dynamically zero).
-    /// Dynamic scales over one base divide at compile time: where the base is 0 both tensors are zero
-    /// (their data finite), so whatever the ratio, the rescaled value is 0.
+    /// a / b. A zero scale belongs to a tensor that is statically or dynamically zero, so what a
+    /// quotient by it multiplies only has to stay finite: statically x / 0 = 0; at run time the
+    /// denominator is floored at 2^-126 (one `maximum`, not a compare and select: guards doubled XLA's
+    /// compile time of the GPT step), which gives 0 for the ratios that align scales (their
+    /// numerator is 0 too) and 2^126 for a reciprocal. Dynamic scales over one base divide at compile
+    /// time: where the base is 0 both tensors are zero (their data finite), so any ratio gives 0.
     pub fn div(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(if y == 0.0 { 0.0 } else { x / y }),
@@ -125,22 +128,18 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
             (Scale::Dynamic { factor: fx, .. }, Scale::Dynamic { factor: fy, .. }) if same_base(&a, &b) => {
                 Scale::Static(fx / fy)
             }
-            (_, Scale::Dynamic { base: denominator, factor: fy }) => {
+            (_, Scale::Dynamic { .. }) => {
                 let (numerator, fx) = match a {
                     Scale::Static(x) => (self.builder.scalar_f32(1.0), x),
                     Scale::Dynamic { base, factor } => (base, factor),
                 };
+                // The whole denominator is floored, its factor included, so that 1 / 0 stays 2^126.
+                let floor = self.builder.scalar_f32(f32::MIN_POSITIVE);
+                let denominator = self.builder.elementwise("stablehlo.maximum", &[self.value(b), floor]);
                 let quotient = self.builder.elementwise("stablehlo.divide", &[numerator, denominator]);
-                self.with_factor(self.select_zero_where_zero(denominator, quotient), fx as f64 / fy as f64)
+                self.with_factor(quotient, fx as f64)
             }
         }
-    }
-
-    /// `select(guard == 0, 0, value)` on scalars.
-    fn select_zero_where_zero(&self, guard: Value<'c, 'a>, value: Value<'c, 'a>) -> Value<'c, 'a> {
-        let zero = self.builder.scalar_f32(0.0);
-        let is_zero = self.compare(guard, zero, "EQ");
-        self.builder.value("stablehlo.select", &[is_zero, zero, value], value.r#type(), &[])
     }
 
     pub fn compare(&self, a: Value<'c, 'a>, b: Value<'c, 'a>, direction: &str) -> Value<'c, 'a> {
@@ -235,7 +234,7 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         }
     }
 
-    /// 1 / s (exact for powers of two); 1 / 0 is 0 by the safe-division rule.
+    /// 1 / s (exact for powers of two); at run time 1 / 0 is 2^126 by the safe-division rule.
     pub fn reciprocal(&self, s: Scale<'c, 'a>) -> Scale<'c, 'a> {
         self.div(Scale::Static(1.0), s)
     }
