@@ -364,8 +364,8 @@ fn data_types_follow_roles_from_name_stacks() {
     assert!(line_of(&plain, "stablehlo.subtract").contains("xf16>"), "{plain}");
 }
 
-/// rescale-inputs: each input enters at the power of two of its RMS (one statistic each, with its
-/// max |x| read in the same pass for tensors whose squares leave f32; a zero input at scale 0);
+/// rescale-inputs: each input enters at the power of two of its RMS (one statistic each, clamped by
+/// its max |x|, read in the same pass, for tensors whose squares leave f32; a zero input at scale 0);
 /// rescale-results: each scaled result leaves the same way.
 #[test]
 fn boundary_rescaling_reads_one_statistic_per_tensor() {

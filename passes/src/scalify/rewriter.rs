@@ -275,14 +275,14 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
                 let mean = builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)]);
                 let rms = builder.elementwise("stablehlo.sqrt", &[mean]);
                 // Squares of values below 2^-63 flush and above 2^64 overflow in f32, so the RMS of
-                // such a tensor reads 0 or inf; its max |x| (a sibling reduction over the same
-                // values, fused into the same pass) stands in.
+                // such a tensor reads 0 or inf. It lies between max|x| / sqrt(n) and max|x| (a sibling
+                // reduction over the same values, fused into the same pass), so clamping it there
+                // changes nothing where it is exact and repairs it where it is not.
                 let largest = builder.reduce_all(absolute, "stablehlo.maximum", 0.0);
-                let math = ScaleMath::new(&builder, self.options.rounding);
-                let positive = math.compare(rms, builder.scalar_f32(0.0), "GT");
-                let finite = math.compare(rms, builder.scalar_f32(f32::INFINITY), "LT");
-                let usable = builder.elementwise("stablehlo.and", &[positive, finite]);
-                builder.value("stablehlo.select", &[usable, rms, largest], rms.r#type(), &[])
+                let lowest = builder
+                    .elementwise("stablehlo.multiply", &[largest, builder.scalar_f32(1.0 / (count as f32).sqrt())]);
+                let at_least = builder.elementwise("stablehlo.maximum", &[rms, lowest]);
+                builder.elementwise("stablehlo.minimum", &[at_least, largest])
             }
         };
         let rounded = ScaleMath::new(&builder, self.options.rounding).round(raw);
