@@ -322,13 +322,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
         let norm = math.div(Scale::dynamic(norm), Scale::Static(target));
-        let reciprocal = if floor > 0.0 {
-            // The norm is at least the floor: a plain reciprocal.
-            Scale::dynamic(builder.elementwise("stablehlo.divide", &[builder.scalar_f32(1.0), math.value(norm)]))
-        } else {
-            // An all-zero tensor (a norm of 0 under a zero floor) keeps zero data (0 * 2^126) at scale 0.
-            math.reciprocal(norm)
-        };
+        // An all-zero tensor (a norm of 0 under a zero floor) keeps zero data (0 * 2^126) at scale 0.
+        let reciprocal = math.reciprocal(norm);
         (self.multiply_by_scale(wide, reciprocal), math.mul(scale, norm))
     }
 

@@ -110,7 +110,9 @@ pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
     let state_arguments: HashSet<usize> = (0..arguments.len())
         .filter(|&i| is_float_tensor(arguments[i].r#type()))
         .filter(|&i| !users(arguments[i]).is_empty() && !reaches_contraction(i))
-        .filter(|&i| (0..arguments.len()).any(|j| arguments[j].r#type() == arguments[i].r#type() && reaches_contraction(j)))
+        .filter(|&i| {
+            (0..arguments.len()).any(|j| arguments[j].r#type() == arguments[i].r#type() && reaches_contraction(j))
+        })
         .collect();
     let state: HashSet<usize> = state_arguments.iter().map(|&i| arguments[i].to_raw().ptr as usize).collect();
     // Forwards: an op depending on state (directly or through an update op) is part of the update.

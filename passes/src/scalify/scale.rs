@@ -17,7 +17,10 @@ pub enum Scale<'c, 'a> {
     /// `base * factor`: a run-time `tensor<f32>` times a compile-time power of two. Kept apart so that
     /// scales sharing a base (x and mean(x), the operands of x - mean(x), a gradient and its
     /// transpose) multiply, compare and divide at compile time: only a new base costs a scalar op.
-    Dynamic { base: Value<'c, 'a>, factor: f32 },
+    Dynamic {
+        base: Value<'c, 'a>,
+        factor: f32,
+    },
 }
 
 impl<'c, 'a> Scale<'c, 'a> {
@@ -38,22 +41,11 @@ impl<'c, 'a> Scale<'c, 'a> {
     pub fn is_one(&self) -> bool {
         self.as_static() == Some(1.0)
     }
-
-    /// The run-time base and compile-time factor of a dynamic scale.
-    fn parts(&self) -> Option<(Value<'c, 'a>, f32)> {
-        match *self {
-            Scale::Dynamic { base, factor } => Some((base, factor)),
-            Scale::Static(_) => None,
-        }
-    }
 }
 
 /// Whether two dynamic scales share their run-time base.
 fn same_base(a: &Scale, b: &Scale) -> bool {
-    match (a.parts(), b.parts()) {
-        (Some((x, _)), Some((y, _))) => x == y,
-        _ => false,
-    }
+    matches!((a, b), (Scale::Dynamic { base: x, .. }, Scale::Dynamic { base: y, .. }) if x == y)
 }
 
 /// Scale arithmetic at one insertion point.
@@ -103,9 +95,8 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         match (a, b) {
             (Scale::Static(x), Scale::Static(y)) => Scale::Static(x * y),
             (Scale::Static(x), _) | (_, Scale::Static(x)) if x == 0.0 => Scale::Static(0.0),
-            (Scale::Static(x), Scale::Dynamic { base, factor }) | (Scale::Dynamic { base, factor }, Scale::Static(x)) => {
-                self.with_factor(base, factor as f64 * x as f64)
-            }
+            (Scale::Static(x), Scale::Dynamic { base, factor })
+            | (Scale::Dynamic { base, factor }, Scale::Static(x)) => self.with_factor(base, factor as f64 * x as f64),
             (Scale::Dynamic { base: x, factor: fx }, Scale::Dynamic { base: y, factor: fy }) => {
                 self.with_factor(self.builder.elementwise("stablehlo.multiply", &[x, y]), fx as f64 * fy as f64)
             }
@@ -142,7 +133,7 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         }
     }
 
-    pub fn compare(&self, a: Value<'c, 'a>, b: Value<'c, 'a>, direction: &str) -> Value<'c, 'a> {
+    fn compare(&self, a: Value<'c, 'a>, b: Value<'c, 'a>, direction: &str) -> Value<'c, 'a> {
         let context = self.builder.context();
         let i1 = melior::ir::r#type::IntegerType::new(context, 1).into();
         let attribute = melior::ir::Attribute::parse(context, &format!("#stablehlo<comparison_direction {direction}>"))
@@ -223,9 +214,11 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
                 let (base, half) = if exponent % 2 == 0 {
                     (base, exponent / 2)
                 } else {
-                    (self.builder.elementwise("stablehlo.multiply", &[base, self.builder.scalar_f32(2.0)]), (exponent - 1) / 2)
+                    (
+                        self.builder.elementwise("stablehlo.multiply", &[base, self.builder.scalar_f32(2.0)]),
+                        (exponent - 1) / 2,
+                    )
                 };
-                // The square root of any finite f32 is 0 or normal.
                 let root_of_base = self.round(self.unary("stablehlo.sqrt", base));
                 let square = self.builder.elementwise("stablehlo.multiply", &[root_of_base, root_of_base]);
                 let residual = self.div(Scale::dynamic(base), Scale::dynamic(square));
@@ -244,28 +237,21 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
     /// below 2^-126 marks a tensor that f32 itself holds only approximately. Kept to three ops
     /// because XLA copies cheap scalar producers into every fusion that reads a scale.
     pub fn round(&self, x: Value<'c, 'a>) -> Value<'c, 'a> {
-        self.up_unless_exact(self.exponent_of(x), x)
-    }
-
-    /// `bits & 0x7F800000`: the power of two at or below a normal f32.
-    fn exponent_of(&self, v: Value<'c, 'a>) -> Value<'c, 'a> {
         let context = self.builder.context();
         let i32_scalar = tensor_type(&[], melior::ir::r#type::IntegerType::new(context, 32).into());
-        let bits = self.builder.value("stablehlo.bitcast_convert", &[v], i32_scalar, &[]);
-        let mask = self
-            .builder
-            .constant(melior::ir::attribute::DenseElementsAttribute::i32_splat(i32_scalar, 0x7F80_0000).into(), i32_scalar);
+        let bits = self.builder.value("stablehlo.bitcast_convert", &[x], i32_scalar, &[]);
+        let mask = self.builder.constant(
+            melior::ir::attribute::DenseElementsAttribute::i32_splat(i32_scalar, 0x7F80_0000).into(),
+            i32_scalar,
+        );
         let exponent = self.builder.elementwise("stablehlo.and", &[bits, mask]);
-        self.builder.value("stablehlo.bitcast_convert", &[exponent], scalar_f32_type(context), &[])
-    }
-
-    /// For `Rounding::Up`, twice `rounded_down` unless it equals `magnitude`.
-    fn up_unless_exact(&self, rounded_down: Value<'c, 'a>, magnitude: Value<'c, 'a>) -> Value<'c, 'a> {
+        let rounded_down = self.builder.value("stablehlo.bitcast_convert", &[exponent], scalar_f32_type(context), &[]);
         match self.rounding {
             Rounding::Down => rounded_down,
             Rounding::Up => {
-                let exact = self.compare(rounded_down, magnitude, "EQ");
-                let doubled = self.builder.elementwise("stablehlo.multiply", &[rounded_down, self.builder.scalar_f32(2.0)]);
+                let exact = self.compare(rounded_down, x, "EQ");
+                let doubled =
+                    self.builder.elementwise("stablehlo.multiply", &[rounded_down, self.builder.scalar_f32(2.0)]);
                 self.builder.value("stablehlo.select", &[exact, rounded_down, doubled], rounded_down.r#type(), &[])
             }
         }
