@@ -164,6 +164,13 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         self.insert(operation).result(0).expect("one result").into()
     }
 
+    /// `is_finite(value)`: an `i1` tensor of `value`'s shape.
+    pub fn is_finite(&self, value: Value<'c, '_>) -> Value<'c, 'a> {
+        let i1 = melior::ir::r#type::IntegerType::new(self.context, 1).into();
+        let ty = with_element(value.r#type(), i1).expect("is_finite of a ranked tensor");
+        self.value("stablehlo.is_finite", &[value], ty, &[])
+    }
+
     pub fn clamp(&self, low: Value<'c, '_>, value: Value<'c, '_>, high: Value<'c, '_>) -> Value<'c, 'a> {
         self.value("stablehlo.clamp", &[low, value, high], value.r#type(), &[])
     }

@@ -11,7 +11,7 @@ use scalify_dialect::melior;
 use scalify_dialect::types::{element_type_of, is_float_tensor, scalar_f32_type};
 use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, Severity, SourceLocation};
 
-use super::families::unscaled_fallback;
+use super::families::{Family, unscaled_fallback};
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
@@ -52,9 +52,9 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
         .then(|| op.attribute("call_target_name").ok().map(|a| a.to_string().trim_matches('"').to_string()))
         .flatten();
     let reason = match rules::find(&name, target.as_deref()) {
-        Some((_, family, _)) => match family.apply(rw, op) {
+        Some(rule) => match Family::apply(rule, rw, op) {
             Ok(()) => {
-                rw.report.record(&name, family.name());
+                rw.report.record(&name, rule.family.name());
                 if std::env::var_os("SCALIFY_TRACE").is_some() {
                     trace(rw, &op);
                 }
@@ -71,14 +71,23 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     rw.report.fallback(&name, location_text(op.location()), reason);
 }
 
+fn facts(s: &Scaled) -> &'static str {
+    match (s.sentinel, s.integral) {
+        (true, true) => " (sentinel, integral)",
+        (true, false) => " (sentinel)",
+        (false, true) => " (integral)",
+        (false, false) => "",
+    }
+}
+
 /// `SCALIFY_TRACE=1`: each op's result scales on stderr, for debugging rules.
 fn trace<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) {
     let scales: Vec<String> = op
         .results()
         .map(|r| match rw.lookup(r.into()) {
             Mapped::Scaled(s) => match s.scale {
-                Scale::Static(x) => format!("{x:e}{}", if s.invariant { " (any)" } else { "" }),
-                Scale::Dynamic { factor, .. } => format!("dynamic * {factor:e}"),
+                Scale::Static(x) => format!("{x:e}{}{}", if s.invariant { " (any)" } else { "" }, facts(&s)),
+                Scale::Dynamic { factor, .. } => format!("dynamic * {factor:e}{}", facts(&s)),
             },
             Mapped::Plain(_) => "-".to_string(),
         })

@@ -146,6 +146,17 @@ fn statistic(key: &str, value: &str) -> Result<Option<Statistic>, String> {
 }
 
 impl Options {
+    /// The data type with the smallest range any role stores data in: where a constant is a
+    /// sentinel (see `rules.rs`) is decided against it, whatever role the constant itself has.
+    pub fn narrowest_data_type(&self) -> ElementType {
+        [self.forward_data_type, self.backward_data_type, self.optimizer_data_type, self.state_data_type]
+            .into_iter()
+            .flatten()
+            .chain([self.data_type])
+            .min_by(|a, b| a.max_finite().total_cmp(&b.max_finite()))
+            .unwrap_or(self.data_type)
+    }
+
     /// The data type of an op in `role`.
     pub fn data_type_for(&self, role: Role) -> ElementType {
         let by_role = match role {

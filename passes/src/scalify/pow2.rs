@@ -31,10 +31,11 @@ pub fn pow2_down(x: f32) -> f32 {
     f32::from_bits(x.to_bits() & EXPONENT_MASK)
 }
 
-/// Smallest power of two >= |x|; exact powers of two are returned unchanged.
+/// Smallest power of two >= |x|; exact powers of two are returned unchanged. Above 2^127, the
+/// largest f32 power of two, 2^127 (2^128 would be inf: `finfo.max` rounds up to a finite scale).
 pub fn pow2_up(x: f32) -> f32 {
     let down = pow2_down(x);
-    if down == x.abs() || !down.is_finite() { down } else { down * 2.0 }
+    if down == x.abs() || !down.is_finite() || down == 2f32.powi(127) { down } else { down * 2.0 }
 }
 
 pub fn round(x: f32, rounding: Rounding) -> f32 {

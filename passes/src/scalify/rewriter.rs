@@ -40,12 +40,25 @@ pub struct Scaled<'c, 'a> {
     /// max |data| <= 1 is known: the scale was just refreshed from this data's max (a dynamic rescale),
     /// and only layout ops followed. An FP8 cast with `rescale=max` needs no new statistic then.
     pub bounded: bool,
+    /// A sentinel (see `rules.rs`): derived only from constants and non-float values, every element
+    /// 0, +-inf or of magnitude at least `SENTINEL_MAGNITUDE` of the data type. Masks, not data.
+    pub sentinel: bool,
+    /// Every element is an integer, and the value is derived only from constants and non-float
+    /// values (a converted mask, `1 - mask`): times a sentinel constant it is a sentinel.
+    pub integral: bool,
 }
 
 impl<'c, 'a> Scaled<'c, 'a> {
     pub fn new(data: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Self {
-        Self { data, scale, invariant: false, splat: None, bounded: false }
+        Self { data, scale, invariant: false, splat: None, bounded: false, sentinel: false, integral: false }
     }
+}
+
+/// Whether a constant of magnitude `v` is a sentinel for data of type `element`: at or beyond the
+/// square root of its largest finite value (f16: 256; bf16 and f32: 2^64), where representing it
+/// would push unit-scale data of the other operand below the type's normal range.
+pub fn is_sentinel_magnitude(v: f64, element: ElementType) -> bool {
+    v.abs() >= element.max_finite().sqrt()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -248,7 +261,33 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         }
         let builder = self.builder();
         let ratio = ScaleMath::new(&builder, self.options.rounding).div(scaled.scale, to);
-        if ratio.is_one() { scaled.data } else { self.multiply_by_scale(scaled.data, ratio) }
+        if ratio.is_one() {
+            scaled.data
+        } else if scaled.sentinel {
+            self.saturating_rescale(scaled, ratio, to)
+        } else {
+            self.multiply_by_scale(scaled.data, ratio)
+        }
+    }
+
+    /// A sentinel re-expressed at `to`: `data * ratio`, saturated to the data type's largest finite
+    /// value, infinities kept. A splat at a static scale folds to a constant; otherwise the product
+    /// is formed in f32 (where a sentinel's ratio may overflow to inf, which the clamp then bounds).
+    fn saturating_rescale(&self, scaled: Scaled<'c, 'a>, ratio: Scale<'c, 'a>, to: Scale<'c, 'a>) -> Value<'c, 'a> {
+        let builder = self.builder();
+        let element = ElementType::of(element_type_of(scaled.data.r#type())).unwrap_or(ElementType::F32);
+        let limit = element.max_finite();
+        if let (Some(v), Some(to)) = (scaled.splat, to.as_static()) {
+            return builder.splat(scaled.data.r#type(), (v / to as f64).clamp(-limit, limit));
+        }
+        let wide = self.convert(scaled.data, ElementType::F32);
+        let product = self.multiply_by_scale(wide, ratio);
+        let low = builder.splat(product.r#type(), -limit);
+        let high = builder.splat(product.r#type(), limit);
+        let saturated = builder.clamp(low, product, high);
+        let finite = builder.is_finite(wide);
+        let kept = builder.value("stablehlo.select", &[finite, saturated, wide], wide.r#type(), &[]);
+        self.convert(kept, element)
     }
 
     /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`; a floor of

@@ -8,9 +8,12 @@ use scalify_dialect::melior;
 use scalify_dialect::types::{element_type_of, shape_of};
 
 use super::super::pow2;
-use super::super::rewriter::{Mapped, Rewriter, Scaled, op_name};
+use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op_name};
 use super::super::scale::{Scale, ScaleMath};
-use super::{align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, unscaled};
+use super::{
+    Sentinels, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, taken_from,
+    unscaled, votes,
+};
 
 fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
     results(op).iter().map(|r| rw.data_type(r.r#type())).collect()
@@ -51,7 +54,7 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
         return Ok(());
     }
     let floats: Vec<Scaled> = old_operands.iter().filter(|v| is_float(**v)).map(|v| rw.scaled(*v)).collect();
-    let (data, scale) = align_to_max(rw, &old_operands);
+    let (data, scale) = align_to_max(rw, &old_operands, Sentinels::Vote);
     let new = emit_like(rw, op, &data, &types);
     let source = floats.first().copied();
     let splat = source.and_then(|s| s.splat).map(|v| match name.as_str() {
@@ -62,9 +65,12 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
     let invariant = floats.len() == 1 && source.is_some_and(|s| s.invariant);
     // Layout ops, negate and abs never raise max |data|.
     let bounded = floats.len() == 1 && source.is_some_and(|s| s.bounded);
+    // Moving elements keeps a sentinel a sentinel (a broadcast mask fill) and integers integers.
+    let sentinel = floats.len() == 1 && source.is_some_and(|s| s.sentinel);
+    let integral = floats.len() == 1 && source.is_some_and(|s| s.integral) && name != "stablehlo.optimization_barrier";
     for (old, new) in results(&op).into_iter().zip(results(&new)) {
         if is_float(old) {
-            rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat, bounded });
+            rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat, bounded, sentinel, integral });
         } else {
             rw.bind_plain(old, new);
         }
@@ -85,7 +91,10 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
         builder.elementwise("stablehlo.multiply", &[a.data, b.data])
     };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x * y);
-    bind_one(rw, op, Scaled { data, scale, invariant: false, splat, bounded: false });
+    // A nonzero integer times a sentinel is at least the sentinel: `(1 - mask) * -1e9`.
+    let sentinel = (a.sentinel || a.integral) && (b.sentinel || b.integral) && (a.sentinel || b.sentinel);
+    let integral = a.integral && b.integral;
+    bind_one(rw, op, Scaled { splat, sentinel, integral, ..Scaled::new(data, scale) });
     Ok(())
 }
 
@@ -96,7 +105,7 @@ pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     let scale = ScaleMath::new(&builder, rw.options.rounding).div(a.scale, b.scale);
     let data = if is_unit_data(&b) { a.data } else { builder.elementwise("stablehlo.divide", &[a.data, b.data]) };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x / y);
-    bind_one(rw, op, Scaled { data, scale, invariant: false, splat, bounded: false });
+    bind_one(rw, op, Scaled { splat, ..Scaled::new(data, scale) });
     Ok(())
 }
 
@@ -110,31 +119,43 @@ pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
     Ok(())
 }
 
-/// a*sa/S +- b*sb/S with S = R(sqrt(sa^2 + sb^2)); a zero or infinite splat keeps the other's scale.
-pub fn sum<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+/// a*sa/S +- b*sb/S with S = R(sqrt(sa^2 + sb^2)); a zero or infinite splat (or, under `Saturate`,
+/// a sentinel: an additive mask) keeps the other's scale.
+pub fn sum<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    sentinels: Sentinels,
+) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
-    let scale = match (a.invariant, b.invariant) {
-        (true, true) => Scale::ONE,
-        (true, false) => b.scale,
-        (false, true) => a.scale,
-        (false, false) => math.sum(a.scale, b.scale),
+    let only_sentinels = (a.sentinel || a.invariant) && (b.sentinel || b.invariant);
+    let scale = match (votes(&a, sentinels, only_sentinels), votes(&b, sentinels, only_sentinels)) {
+        (false, false) => Scale::ONE,
+        (false, true) => b.scale,
+        (true, false) => a.scale,
+        (true, true) => math.sum(a.scale, b.scale),
     };
     let (x, y) = (rw.rescale(a, scale), rw.rescale(b, scale));
     let data = builder.elementwise(&op_name(&op), &[x, y]);
-    bind_one(rw, op, Scaled::new(data, scale));
+    let integral = a.integral && b.integral;
+    bind_one(rw, op, Scaled { integral, ..Scaled::new(data, scale) });
     Ok(())
 }
 
-/// Every float operand at S = the largest scale; float results at S, others as they are.
-pub fn align_max<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-    let (data, scale) = align_to_max(rw, &operands(&op));
+/// Every float operand at S = the largest voting scale; float results at S, others as they are.
+pub fn align_max<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    sentinels: Sentinels,
+) -> Result<(), String> {
+    let floats: Vec<Scaled> = operands(&op).into_iter().filter(|v| is_float(*v)).map(|v| rw.scaled(v)).collect();
+    let (data, scale) = align_to_max(rw, &operands(&op), sentinels);
     let types = data_result_types(rw, &op);
     let new = emit_like(rw, op, &data, &types);
     for (old, new) in results(&op).into_iter().zip(results(&new)) {
         if is_float(old) {
-            rw.bind_scaled(old, Scaled::new(new, scale));
+            rw.bind_scaled(old, taken_from(new, scale, &floats));
         } else {
             rw.bind_plain(old, new);
         }
@@ -144,11 +165,15 @@ pub fn align_max<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
 
 /// clamp(lo, x, hi): with two finite bounds the result is no larger than they are, so all three go to
 /// the bounds' scale (a huge x overflows to +-inf there, which the clamp maps to its bound). With an
-/// infinite bound, as align-max.
-pub fn clamp<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+/// infinite (or, under `Saturate`, sentinel) bound, as align-max.
+pub fn clamp<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    sentinels: Sentinels,
+) -> Result<(), String> {
     let [low, x, high] = scaled_operands(rw, &op)[..] else { return Err("expected three operands".into()) };
-    if low.invariant || high.invariant {
-        return align_max(rw, op);
+    if !votes(&low, sentinels, false) || !votes(&high, sentinels, false) {
+        return align_max(rw, op, sentinels);
     }
     let builder = rw.builder();
     let scale = ScaleMath::new(&builder, rw.options.rounding).max(low.scale, high.scale);
@@ -160,7 +185,7 @@ pub fn clamp<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) ->
 
 /// Operands at a common scale, result scale 1 (atan2: a ratio of its operands).
 pub fn aligned_to_unit<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-    let (data, _) = align_to_max(rw, &operands(&op));
+    let (data, _) = align_to_max(rw, &operands(&op), Sentinels::Vote);
     let types = data_result_types(rw, &op);
     let new = emit_like(rw, op, &data, &types);
     bind_results(rw, op, new, Scale::ONE);
@@ -214,6 +239,12 @@ pub fn convert<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     if is_float(input) && is_float(output) {
         let scaled = rw.scaled(input);
         rw.bind_scaled(output, scaled);
+        Ok(())
+    } else if is_float(output) {
+        // Integers (a mask, token counts) become integral floats at scale 1.
+        unscaled(rw, op)?;
+        let converted = rw.scaled(output);
+        rw.bind_scaled(output, Scaled { integral: true, ..converted });
         Ok(())
     } else {
         unscaled(rw, op)
@@ -272,23 +303,17 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     let builder = rw.builder();
     if is_splat {
         let v = values[0];
+        let facts = Scaled {
+            splat: Some(v),
+            sentinel: is_sentinel_magnitude(v, rw.options.narrowest_data_type()),
+            integral: v.fract() == 0.0,
+            ..Scaled::new(old, Scale::ONE)
+        };
         let scaled = if v == 0.0 || v.is_infinite() || v.is_nan() {
-            Scaled {
-                data: builder.splat(ty, v),
-                scale: Scale::ONE,
-                invariant: v == 0.0 || v.is_infinite(),
-                splat: Some(v),
-                bounded: false,
-            }
+            Scaled { data: builder.splat(ty, v), invariant: v == 0.0 || v.is_infinite(), ..facts }
         } else {
             let scale = pow2::round(v as f32, rw.options.rounding);
-            Scaled {
-                data: builder.splat(ty, v / scale as f64),
-                scale: Scale::Static(scale),
-                invariant: false,
-                splat: Some(v),
-                bounded: false,
-            }
+            Scaled { data: builder.splat(ty, v / scale as f64), scale: Scale::Static(scale), ..facts }
         };
         rw.bind_scaled(old, scaled);
         return Ok(());
@@ -297,7 +322,9 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     let scale = if largest == 0.0 { 1.0 } else { pow2::round(largest as f32, rw.options.rounding) };
     let scaled_values: Vec<f64> = values.iter().map(|v| v / scale as f64).collect();
     let data = builder.constant(dense_constant(ty, rw.data_element(), &scaled_values), ty);
-    rw.bind_scaled(old, Scaled::new(data, Scale::Static(scale)));
+    let sentinel = values.iter().all(|v| *v == 0.0 || is_sentinel_magnitude(*v, rw.options.narrowest_data_type()));
+    let integral = values.iter().all(|v| v.fract() == 0.0);
+    rw.bind_scaled(old, Scaled { sentinel, integral, ..Scaled::new(data, Scale::Static(scale)) });
     Ok(())
 }
 

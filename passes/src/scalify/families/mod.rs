@@ -11,7 +11,18 @@ use scalify_dialect::melior;
 use scalify_dialect::types::is_float_tensor;
 
 use super::rewriter::{Mapped, Rewriter, Scaled, Statistic};
+use super::rules::Rule;
 use super::scale::{Scale, ScaleMath};
+
+/// What a sentinel operand (an attention mask's `finfo.min`; see `rules.rs`) does to the common
+/// scale of a rule that aligns its operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sentinels {
+    /// Sentinels never set the scale; they are saturated at the others' scale.
+    Saturate,
+    /// Sentinels count like any operand.
+    Vote,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
@@ -82,15 +93,16 @@ impl Family {
 
     /// Rewrites `op` at the rewriter's insertion point and binds its results. `Err(reason)` when this
     /// instance of the op is outside what the rule covers; the driver then falls back.
-    pub fn apply<'c: 'a, 'a>(self, rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-        match self {
+    pub fn apply<'c: 'a, 'a>(rule: &Rule, rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+        let sentinels = rule.sentinels;
+        match rule.family {
             Family::Invariant => elementwise::invariant(rw, op),
             Family::Product => elementwise::product(rw, op),
             Family::Quotient => elementwise::quotient(rw, op),
             Family::Square => elementwise::square(rw, op),
-            Family::Sum => elementwise::sum(rw, op),
-            Family::AlignMax => elementwise::align_max(rw, op),
-            Family::Clamp => elementwise::clamp(rw, op),
+            Family::Sum => elementwise::sum(rw, op, sentinels),
+            Family::AlignMax => elementwise::align_max(rw, op, sentinels),
+            Family::Clamp => elementwise::clamp(rw, op, sentinels),
             Family::AlignedToUnit => elementwise::aligned_to_unit(rw, op),
             Family::ScaleFree => elementwise::scale_free(rw, op),
             Family::Sqrt => elementwise::sqrt(rw, op, false),
@@ -147,19 +159,27 @@ pub(crate) fn emit_like<'c: 'a, 'a>(
     copy
 }
 
-/// Float operands at one scale S (the largest of the non-invariant ones; 1 if all are invariant),
+/// Whether `s` sets the common scale of an aligning rule: invariant splats never do, sentinels not
+/// under `Saturate` unless every operand is one.
+pub(crate) fn votes(s: &Scaled, sentinels: Sentinels, only_sentinels: bool) -> bool {
+    !s.invariant && (!s.sentinel || sentinels == Sentinels::Vote || only_sentinels)
+}
+
+/// Float operands at one scale S (the largest of the voting ones, see `votes`; 1 if none votes),
 /// non-float operands as they are.
 pub(crate) fn align_to_max<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     values: &[Value<'c, 'a>],
+    sentinels: Sentinels,
 ) -> (Vec<Value<'c, 'a>>, Scale<'c, 'a>) {
     let mapped: Vec<Mapped> = values.iter().map(|v| rw.lookup(*v)).collect();
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
+    let only_sentinels = !mapped.iter().any(|m| matches!(m, Mapped::Scaled(s) if !s.invariant && !s.sentinel));
     let mut common: Option<Scale> = None;
     for m in &mapped {
         if let Mapped::Scaled(s) = m
-            && !s.invariant
+            && votes(s, sentinels, only_sentinels)
         {
             common = Some(match common {
                 None => s.scale,
@@ -176,6 +196,22 @@ pub(crate) fn align_to_max<'c: 'a, 'a>(
         })
         .collect();
     (aligned, common)
+}
+
+/// What is known of a value whose elements are each taken from one of `operands` (select, max,
+/// min, pad, concatenate): invariant, a sentinel, integral when every operand is.
+pub(crate) fn taken_from<'c, 'a>(
+    data: Value<'c, 'a>,
+    scale: Scale<'c, 'a>,
+    operands: &[Scaled<'c, 'a>],
+) -> Scaled<'c, 'a> {
+    let all = |f: fn(&Scaled) -> bool| !operands.is_empty() && operands.iter().all(f);
+    Scaled {
+        invariant: all(|s| s.invariant),
+        sentinel: all(|s| s.sentinel || s.invariant),
+        integral: all(|s| s.integral),
+        ..Scaled::new(data, scale)
+    }
 }
 
 /// Binds every result of `new` to the matching result of `old`: floats as (data, scale).

@@ -12,7 +12,7 @@ use scalify_dialect::{ElementType, attrs};
 use super::super::pow2;
 use super::super::rewriter::{Rewriter, op_name};
 use super::super::scale::{Scale, ScaleMath};
-use super::{align_to_max, is_float, operands, results};
+use super::{Sentinels, align_to_max, is_float, operands, results};
 
 /// What a computation region does with its arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +168,7 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
 /// Every float operand at one scale S, computed in the original precision; float results at S.
 fn at_common_scale<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let old_operands = operands(&op);
-    let (aligned, scale) = align_to_max(rw, &old_operands);
+    let (aligned, scale) = align_to_max(rw, &old_operands, Sentinels::Vote);
     let values = in_original_precision(rw, &op, &aligned);
     let new = rw.clone_op(op, &values);
     bind_scaled_results(rw, op, new, scale, 1.0);
