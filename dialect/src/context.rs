@@ -5,9 +5,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Once;
 
+use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use melior::Context;
-use melior::diagnostic::DiagnosticHandlerId;
 use melior::dialect::DialectRegistry;
+use mlir_sys::{
+    MlirDiagnostic, MlirDiagnosticHandlerID, MlirLogicalResult, mlirContextAttachDiagnosticHandler,
+    mlirContextDetachDiagnosticHandler,
+};
 
 use crate::diagnostics::Diagnostic;
 
@@ -17,7 +23,24 @@ static REGISTER_PASSES: Once = Once::new();
 pub struct ScalifyContext {
     context: Context,
     captured: Rc<RefCell<Vec<Diagnostic>>>,
-    handler: DiagnosticHandlerId,
+    handler: MlirDiagnosticHandlerID,
+}
+
+type Sink = Rc<RefCell<Vec<Diagnostic>>>;
+
+/// The diagnostic handler: records the diagnostic and reports it handled, so MLIR does not print it
+/// to stderr as well. Nothing may unwind into MLIR's C++ frames, so a panic is caught here and the
+/// diagnostic left to MLIR's default printing instead.
+unsafe extern "C" fn capture(raw: MlirDiagnostic, sink: *mut c_void) -> MlirLogicalResult {
+    let recorded = catch_unwind(AssertUnwindSafe(|| {
+        let diagnostic = unsafe { Diagnostic::from_raw(raw) };
+        unsafe { &*sink.cast::<Sink>() }.borrow_mut().push(diagnostic);
+    }));
+    MlirLogicalResult { value: if recorded.is_ok() { 1 } else { 0 } }
+}
+
+unsafe extern "C" fn release(sink: *mut c_void) {
+    drop(unsafe { Box::from_raw(sink.cast::<Sink>()) });
 }
 
 impl ScalifyContext {
@@ -33,11 +56,9 @@ impl ScalifyContext {
             context.get_or_load_dialect(dialect);
         }
         let captured = Rc::new(RefCell::new(Vec::new()));
-        let sink = Rc::clone(&captured);
-        let handler = context.attach_diagnostic_handler(move |diagnostic| {
-            sink.borrow_mut().push(Diagnostic::from_mlir(&diagnostic));
-            true // handled: MLIR must not print it to stderr as well
-        });
+        let sink = Box::into_raw(Box::new(Rc::clone(&captured)));
+        let handler =
+            unsafe { mlirContextAttachDiagnosticHandler(context.to_raw(), Some(capture), sink.cast(), Some(release)) };
         Self { context, captured, handler }
     }
 
@@ -64,7 +85,7 @@ impl Default for ScalifyContext {
 
 impl Drop for ScalifyContext {
     fn drop(&mut self) {
-        self.context.detach_diagnostic_handler(self.handler);
+        unsafe { mlirContextDetachDiagnosticHandler(self.context.to_raw(), self.handler) };
     }
 }
 

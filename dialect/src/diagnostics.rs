@@ -2,8 +2,25 @@
 
 use std::fmt;
 
-use melior::diagnostic::{Diagnostic as MlirDiagnostic, DiagnosticSeverity};
+use std::ffi::c_void;
+
 use melior::ir::Location;
+use mlir_sys::MlirDiagnosticSeverity_MlirDiagnosticError as ERROR;
+use mlir_sys::MlirDiagnosticSeverity_MlirDiagnosticNote as NOTE;
+use mlir_sys::MlirDiagnosticSeverity_MlirDiagnosticWarning as WARNING;
+use mlir_sys::{
+    MlirDiagnostic, MlirStringRef, mlirDiagnosticGetLocation, mlirDiagnosticGetNote, mlirDiagnosticGetNumNotes,
+    mlirDiagnosticGetSeverity, mlirDiagnosticPrint,
+};
+
+/// An `MlirStringCallback` that appends the bytes it is given to the `Vec<u8>` behind `data`.
+unsafe extern "C" fn append_bytes(text: MlirStringRef, data: *mut c_void) {
+    if text.data.is_null() || text.length == 0 {
+        return;
+    }
+    let bytes = unsafe { std::slice::from_raw_parts(text.data.cast::<u8>(), text.length) };
+    unsafe { &mut *data.cast::<Vec<u8>>() }.extend_from_slice(bytes);
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -75,21 +92,28 @@ impl Diagnostic {
         self
     }
 
-    pub(crate) fn from_mlir(diagnostic: &MlirDiagnostic) -> Self {
-        let severity = match diagnostic.severity() {
-            DiagnosticSeverity::Error => Severity::Error,
-            DiagnosticSeverity::Warning => Severity::Warning,
-            DiagnosticSeverity::Note => Severity::Note,
-            DiagnosticSeverity::Remark => Severity::Remark,
+    /// Reads a diagnostic MLIR hands to a handler. The message is decoded lossily: MLIR quotes input
+    /// bytes verbatim (`"stablehlo.add\xff"`), and a diagnostic must never fail to be read.
+    ///
+    /// # Safety
+    /// `raw` must be a live diagnostic, as passed to a diagnostic handler.
+    pub(crate) unsafe fn from_raw(raw: MlirDiagnostic) -> Self {
+        let severity = match unsafe { mlirDiagnosticGetSeverity(raw) } {
+            ERROR => Severity::Error,
+            WARNING => Severity::Warning,
+            NOTE => Severity::Note,
+            _ => Severity::Remark,
         };
-        let notes = (0..diagnostic.note_count())
-            .filter_map(|i| diagnostic.note(i).ok())
-            .map(|note| Self::from_mlir(&note))
+        let notes = (0..unsafe { mlirDiagnosticGetNumNotes(raw) })
+            .map(|i| unsafe { Self::from_raw(mlirDiagnosticGetNote(raw, i)) })
             .collect();
+        let mut message = Vec::new();
+        unsafe { mlirDiagnosticPrint(raw, Some(append_bytes), (&mut message as *mut Vec<u8>).cast()) };
+        let location = unsafe { Location::from_raw(mlirDiagnosticGetLocation(raw)) };
         Self {
             severity,
-            location: SourceLocation::from_mlir(diagnostic.location()),
-            message: diagnostic.to_string(),
+            location: SourceLocation::from_mlir(location),
+            message: String::from_utf8_lossy(&message).into_owned(),
             notes,
         }
     }

@@ -8,7 +8,7 @@ use melior::ir::operation::{OperationLike, OperationPrintingFlags};
 use mlir_sys::{MlirStringRef, mlirModuleCreateParse, mlirModuleCreateParseFromFile};
 
 use crate::context::ScalifyContext;
-use crate::diagnostics::MlirError;
+use crate::diagnostics::{Diagnostic, MlirError, SourceLocation};
 
 /// How a module is written out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +33,7 @@ fn string_ref(bytes: &[u8]) -> MlirStringRef {
 /// Parses a module held in memory (text or bytecode). Locations carry an empty file name, which
 /// diagnostics render as the caller's `source_name` (mlir-opt says `<stdin>`).
 pub fn parse_bytes<'c>(context: &'c ScalifyContext, bytes: &[u8]) -> Result<Module<'c>, MlirError> {
+    check_nesting(bytes, "")?;
     context.take_diagnostics();
     let raw = unsafe { mlirModuleCreateParse(context.mlir().to_raw(), string_ref(bytes)) };
     finish_parse(context, raw)
@@ -41,9 +42,69 @@ pub fn parse_bytes<'c>(context: &'c ScalifyContext, bytes: &[u8]) -> Result<Modu
 /// Parses a module from a file, so locations name the file the way mlir-opt records them.
 pub fn parse_file<'c>(context: &'c ScalifyContext, path: &Path) -> Result<Module<'c>, MlirError> {
     let name = path.to_string_lossy();
+    let bytes =
+        std::fs::read(path).map_err(|e| MlirError::new(format!("could not open input file: {e}"), Vec::new()))?;
+    check_nesting(&bytes, &name)?;
     context.take_diagnostics();
     let raw = unsafe { mlirModuleCreateParseFromFile(context.mlir().to_raw(), string_ref(name.as_bytes())) };
     finish_parse(context, raw)
+}
+
+/// How deeply brackets may nest in text input. MLIR's parser, verifier and printer recurse once per
+/// level, so a hostile depth (20,000 nested `tuple<`) would overflow the stack and abort the
+/// process; real modules nest a few dozen levels.
+pub const MAX_NESTING: usize = 1000;
+
+/// The stack a thread that parses, transforms and prints modules should have: enough for
+/// `MAX_NESTING` levels through every recursive walk (measured: 5,000 nested modules overflow 8 MiB).
+pub const STACK_SIZE: usize = 256 << 20;
+
+/// MLIR bytecode starts with this magic number; it is not scanned (its reader keeps explicit stacks).
+const BYTECODE_MAGIC: &[u8] = b"ML\xefR";
+
+/// Refuses text whose `(`, `[`, `{` or `<` nesting exceeds `MAX_NESTING`, naming where. Not a parser:
+/// it skips string literals and `//` comments and does not count the `>` of `->`, which is all that
+/// bracket depth needs.
+fn check_nesting(bytes: &[u8], file: &str) -> Result<(), MlirError> {
+    if bytes.starts_with(BYTECODE_MAGIC) {
+        return Ok(());
+    }
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        column += 1;
+        match byte {
+            b'\n' => (line, column) = (line + 1, 0),
+            b'"' => {
+                // A string literal: up to the next unescaped quote (or the end of the line, where MLIR's
+                // lexer stops too).
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    column += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' | b'<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let location = SourceLocation { file: file.to_string(), line, column };
+                    let message = format!("brackets nest deeper than {MAX_NESTING} levels");
+                    return Err(MlirError::new(message.clone(), vec![Diagnostic::error(message).at(Some(location))]));
+                }
+            }
+            b'>' if i > 0 && bytes[i - 1] == b'-' => {}
+            b')' | b']' | b'}' | b'>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn finish_parse<'c>(context: &'c ScalifyContext, raw: mlir_sys::MlirModule) -> Result<Module<'c>, MlirError> {

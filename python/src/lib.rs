@@ -1,6 +1,6 @@
 //! `scalify._scalify`: the scalify pipeline in-process, for `scalify.jit`.
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 /// Rewrites a StableHLO module (text) with `--scalify=options`; returns (module text, report JSON).
@@ -9,9 +9,20 @@ use pyo3::prelude::*;
 fn rewrite(py: Python<'_>, module: &str, options: &str) -> PyResult<(String, String)> {
     let module = module.to_string();
     let options = options.to_string();
-    py.detach(move || scalify_passes::scalify_module_text(module.as_bytes(), &options))
-        .map(|(text, report)| (text, report.to_json().to_string()))
-        .map_err(|e| PyValueError::new_err(e.render("<module>")))
+    // On a thread of its own with the stack MLIR's recursion needs (Python's threads may have less).
+    let rewritten = py.detach(move || {
+        std::thread::Builder::new()
+            .stack_size(scalify_dialect::io::STACK_SIZE)
+            .spawn(move || scalify_passes::scalify_module_text(module.as_bytes(), &options))
+            .map(|worker| worker.join())
+    });
+    match rewritten {
+        Ok(Ok(result)) => result
+            .map(|(text, report)| (text, report.to_json().to_string()))
+            .map_err(|e| PyValueError::new_err(e.render("<module>"))),
+        Ok(Err(_)) => Err(PyRuntimeError::new_err("scalify: internal error (a panic in the rewrite)")),
+        Err(e) => Err(PyRuntimeError::new_err(format!("scalify: could not start a thread: {e}"))),
+    }
 }
 
 /// The linked MLIR library, as it reports itself.

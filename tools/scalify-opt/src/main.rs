@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use scalify_dialect::melior::ir::Module;
-use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io};
+use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io, output};
 use scalify_passes::scalify::fallback_warnings;
 use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions, scalify_pipeline};
 
@@ -24,7 +24,8 @@ struct Cli {
     /// Input file: pretty or generic MLIR text, or MLIR bytecode; `-` reads stdin.
     #[arg(default_value = "-")]
     input: String,
-    /// Output file; `-` writes stdout. Written atomically: nothing appears on failure.
+    /// Output file; `-` writes stdout. A regular file is replaced atomically (nothing appears on
+    /// failure); a FIFO or device is written in place; a symlink is written through.
     #[arg(short = 'o', long = "output", default_value = "-")]
     output: String,
     /// Output form.
@@ -129,8 +130,8 @@ fn read_input<'c>(context: &'c ScalifyContext, input: &str) -> Result<(Module<'c
     Ok((module, input.to_string()))
 }
 
-/// Writes `bytes` to `output` so that a reader never sees a partial file: a temporary file beside the
-/// target, renamed over it once complete.
+/// Writes `bytes` to `output` (`-` is stdout): a regular file atomically, a FIFO or device in place,
+/// through symlinks (see `scalify_dialect::output`).
 fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
     if output == "-" {
         let mut stdout = std::io::stdout().lock();
@@ -139,17 +140,8 @@ fn write_output(output: &str, bytes: &[u8]) -> Result<(), Failure> {
             .and_then(|_| stdout.flush())
             .map_err(|e| Failure(format!("<stdout>: error: could not write output: {e}\n")));
     }
-    let target = PathBuf::from(output);
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| Failure(format!("{output}: error: could not write output file: {e}\n"));
-    let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
-    file.persist(&target).map_err(|e| fail(e.error))?;
-    Ok(())
+    output::write_file(Path::new(output), bytes)
+        .map_err(|e| Failure(format!("{output}: error: could not write output file: {e}\n")))
 }
 
 fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
@@ -181,13 +173,16 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
             eprint!("{}", warning.render(&source_name));
         }
     }
-    if let Some(path) = &cli.scalify_report {
-        let json = report.as_ref().map(|r| r.to_json()).ok_or_else(|| {
-            Failure("scalify-opt: error: --scalify-report needs the scalify pass in the pipeline\n".to_string())
-        })?;
-        let text = format!("{json:#}\n");
-        write_output(&path.to_string_lossy(), text.as_bytes())?;
-    }
+    // Everything that can fail runs before anything is written: the report goes out only with the output.
+    let report_text = match &cli.scalify_report {
+        Some(_) => {
+            let json = report.as_ref().map(|r| r.to_json()).ok_or_else(|| {
+                Failure("scalify-opt: error: --scalify-report needs the scalify pass in the pipeline\n".to_string())
+            })?;
+            Some(format!("{json:#}\n"))
+        }
+        None => None,
+    };
     io::verify(&context, &module).map_err(|e| Failure::mlir(e, &source_name))?;
     let emit = match cli.emit {
         EmitFormat::Pretty => Emit::Pretty,
@@ -196,7 +191,11 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
     };
     let bytes = io::print(&module, PrintOptions { emit, debug_info: cli.print_debuginfo })
         .map_err(|e| Failure::mlir(e, &source_name))?;
-    write_output(&cli.output, &bytes)
+    write_output(&cli.output, &bytes)?;
+    if let (Some(path), Some(text)) = (&cli.scalify_report, report_text) {
+        write_output(&path.to_string_lossy(), text.as_bytes())?;
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -219,7 +218,20 @@ fn main() -> ExitCode {
         println!("MLIR: {}", scalify_dialect::library_version());
         return ExitCode::SUCCESS;
     }
-    match run(&cli, &matches) {
+    // MLIR recurses once per nesting level; inputs are bounded (`io::MAX_NESTING`), and this stack
+    // holds that bound through the parser, the passes and the printer.
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(scalify_dialect::io::STACK_SIZE)
+            .spawn_scoped(scope, || run(&cli, &matches))
+            .map(|worker| worker.join())
+    });
+    let result = match outcome {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(Failure("scalify-opt: error: internal error (a panic; see above)\n".to_string())),
+        Err(e) => Err(Failure(format!("scalify-opt: error: could not start a thread: {e}\n"))),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) => {
             eprint!("{message}");

@@ -266,3 +266,81 @@ fn scalify_in_a_pipeline_and_bad_options() {
     let needs_pass = scalify_opt(&[input.to_str().unwrap(), "--cse", "--scalify-report=/tmp/x.json"], None);
     assert_clean_failure(&needs_pass, "--scalify-report needs the scalify pass");
 }
+
+#[test]
+fn non_utf8_bytes_in_a_diagnostic_do_not_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = ADD.replace(
+        "stablehlo.add %a, %a : tensor<4xf32>",
+        "\"stablehlo.add\u{1}\"(%a, %a) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>",
+    );
+    let mut bytes = module.into_bytes();
+    let at = bytes.iter().position(|b| *b == 1).unwrap();
+    bytes[at] = 0xff;
+    let input = write(dir.path(), "bad.mlir", &bytes);
+    assert_clean_failure(&scalify_opt(&[&input], None), "bad.mlir:2:8: error: unregistered operation");
+}
+
+#[test]
+fn deep_nesting_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 20_000;
+    let cases = [
+        (
+            "types.mlir",
+            format!("func.func private @f(%a: {}f32{})\n", "tuple<".repeat(depth), ">".repeat(depth)),
+            "1:6025",
+        ),
+        ("modules.mlir", format!("{}{}", "module {\n".repeat(depth), "}\n".repeat(depth)), "1001:8"),
+        (
+            "attribute.mlir",
+            format!("func.func private @f() attributes {{a = {}1{}}}\n", "[".repeat(depth), "]".repeat(depth)),
+            "1:1039",
+        ),
+    ];
+    for (name, text, position) in cases {
+        let input = write(dir.path(), name, text.as_bytes());
+        let expected = format!("{name}:{position}: error: brackets nest deeper than 1000 levels");
+        assert_clean_failure(&scalify_opt(&[&input], None), &expected);
+    }
+    // Just below the bound: every stage (parse, verify, print) has the stack it needs.
+    let depth = 999;
+    let text = format!("{}{}", "module {\n".repeat(depth), "}\n".repeat(depth));
+    let input = write(dir.path(), "fine.mlir", text.as_bytes());
+    let output = scalify_opt(&[&input, "--cse", "-o", "/dev/null"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn outputs_to_devices_fifos_and_symlinks_are_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.mlir", ADD.as_bytes());
+    // /dev/null stays a device.
+    let output = scalify_opt(&[&input, "-o", "/dev/null"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A symlink stays a link; its target gets the module.
+    let target = dir.path().join("target.mlir");
+    let link = dir.path().join("link.mlir");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let output = scalify_opt(&[&input, "-o", link.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().contains("stablehlo.add"));
+}
+
+#[test]
+fn a_failed_run_writes_neither_output_nor_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rewrites, then fails: the output cannot be written (its folder does not exist).
+    let input = write(dir.path(), "in.mlir", ADD.as_bytes());
+    let report = dir.path().join("report.json");
+    let missing = dir.path().join("no/such/dir/out.mlir");
+    let output = scalify_opt(
+        &[&input, "--scalify", "-o", missing.to_str().unwrap(), "--scalify-report", report.to_str().unwrap()],
+        None,
+    );
+    assert_clean_failure(&output, "could not write output file");
+    assert!(!report.exists(), "the report of a failed run was written");
+}
