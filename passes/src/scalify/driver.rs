@@ -4,7 +4,7 @@
 
 use melior::ir::attribute::{ArrayAttribute, DenseI64ArrayAttribute, StringAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
-use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut};
+use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut, WalkOrder, WalkResult};
 use melior::ir::r#type::FunctionType;
 use melior::ir::{Attribute, BlockRef, Module, OperationRef, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::melior;
@@ -14,7 +14,7 @@ use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyCo
 use super::families::{Family, unscaled_fallback};
 use super::policy::{Options, SignatureMode};
 use super::report::Report;
-use super::rewriter::{Mapped, Rewriter, Scaled, location_text, op_name};
+use super::rewriter::{Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
 use super::role::{Role, dataflow, updated_arguments};
 use super::rules;
 use super::scale::{Scale, ScaleMath};
@@ -37,7 +37,10 @@ fn touches_float(op: &OperationRef) -> bool {
         })
 }
 
-/// One op, by its rule; ops that never see a float are copied with their operands remapped.
+/// One op, by its rule; ops that never see a float are copied with their operands remapped. What a
+/// rule emits is verified on the spot: IR that does not verify is a bug of that rule, reported as
+/// such (by op, rule and location), never passed on.
+/// The first such failure is kept in the rewriter (`invalid`); the walk's caller reports it.
 fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     let name = op_name(&op);
     if !touches_float(&op) {
@@ -51,9 +54,11 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     let target = (name == "stablehlo.custom_call")
         .then(|| op.attribute("call_target_name").ok().map(|a| a.to_string().trim_matches('"').to_string()))
         .flatten();
+    let mark = rw.mark();
     let reason = match rules::find(&name, target.as_deref()) {
         Some(rule) => match Family::apply(rule, rw, op) {
             Ok(()) => {
+                verify_inserted(rw, mark, &op, rule.family.name());
                 rw.report.record(&name, rule.family.name());
                 if std::env::var_os("SCALIFY_TRACE").is_some() {
                     trace(rw, &op);
@@ -67,8 +72,49 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
             None => format!("no scale rule for '{name}'"),
         },
     };
+    let mark = rw.mark();
     unscaled_fallback(rw, op);
+    verify_inserted(rw, mark, &op, "unscaled fallback");
     rw.report.fallback(&name, location_text(op.location()), reason);
+}
+
+/// A rule emitted IR that does not verify: named by op, rule and location.
+#[derive(Debug)]
+pub(crate) struct InvalidRewrite {
+    op: String,
+    rule: &'static str,
+    location: Option<SourceLocation>,
+}
+
+fn verify_inserted<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    mark: PointMark<'c, 'a>,
+    op: &OperationRef<'c, 'a>,
+    rule: &'static str,
+) {
+    if rw.invalid.is_none() && !rw.inserted_since(mark).iter().all(|new| new.verify()) {
+        rw.invalid = Some(InvalidRewrite { op: op_name(op), rule, location: SourceLocation::from_mlir(op.location()) });
+    }
+}
+
+/// Why a function could not be rewritten.
+pub(crate) enum FunctionError {
+    /// The function is outside what the pass handles (no body terminator, unranked arguments).
+    Unsupported(String),
+    /// A rule emitted IR that does not verify: a bug of scalify's.
+    Invalid(InvalidRewrite),
+}
+
+impl From<&str> for FunctionError {
+    fn from(reason: &str) -> Self {
+        Self::Unsupported(reason.to_string())
+    }
+}
+
+impl From<String> for FunctionError {
+    fn from(reason: String) -> Self {
+        Self::Unsupported(reason)
+    }
 }
 
 fn facts(s: &Scaled) -> &'static str {
@@ -210,7 +256,7 @@ fn rewrite_function<'c: 'a, 'a>(
     function: OperationRef<'c, 'a>,
     options: &Options,
     report: &mut Report,
-) -> Result<(), String> {
+) -> Result<(), FunctionError> {
     let Some(block) = function.region(0).ok().and_then(|r| r.first_block()) else { return Ok(()) };
     let first = block.first_operation().ok_or("function without a terminator")?;
     let mut rw = Rewriter::new(context, options.clone(), InsertPoint::Before(first));
@@ -242,7 +288,7 @@ fn rewrite_function<'c: 'a, 'a>(
             SignatureMode::Scaled => {
                 let storage = plan.argument_storage[index].to_mlir(context);
                 let ty = scalify_dialect::types::with_element(argument.r#type(), storage).ok_or("unranked argument")?;
-                argument.set_type(ty);
+                rw.retype(argument, ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
                 let scaled = match options.rescale_inputs {
                     Some(statistic) => rw.normalize(argument, Scale::dynamic(scale), statistic, 0.0),
@@ -263,6 +309,9 @@ fn rewrite_function<'c: 'a, 'a>(
             rw.set_data_element(options.data_type_for(roles[i]));
         }
         rewrite_op(&mut rw, *op);
+    }
+    if let Some(invalid) = rw.invalid.take() {
+        return Err(FunctionError::Invalid(invalid));
     }
 
     // Results.
@@ -342,9 +391,37 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
     let mut report = Report::default();
     let functions: Vec<OperationRef> =
         block_ops(module.body()).into_iter().filter(|op| op_name(op) == "func.func").collect();
+    let called = called_functions(module);
     for function in functions {
-        rewrite_function(context.mlir(), function, options, &mut report)
-            .map_err(|e| MlirError::new(format!("scalify: {e}"), Vec::new()))?;
+        context.take_diagnostics();
+        // A function some call refers to keeps its signature: the call sites were not rewritten to
+        // pass (data, scale) pairs (`scalify-inline` first removes such calls).
+        // Names compared as printed (MLIR escapes what is not printable; the C API hands raw bytes).
+        let name = function.attribute("sym_name").ok().map(|a| a.to_string().trim_matches('"').to_string());
+        let options = match name {
+            Some(name) if called.contains(&name) => &Options { signature: SignatureMode::Keep, ..options.clone() },
+            _ => options,
+        };
+        match rewrite_function(context.mlir(), function, options, &mut report) {
+            Ok(()) => {}
+            Err(FunctionError::Unsupported(reason)) => {
+                return Err(MlirError::new(format!("scalify: {reason}"), Vec::new()));
+            }
+            Err(FunctionError::Invalid(InvalidRewrite { op, rule, location })) => {
+                let message = format!(
+                    "scalify: internal error: the '{rule}' rule for '{op}' produced IR that does not verify \
+                     (a scalify bug; please report it with this input)"
+                );
+                // The verifier's diagnostics, as notes: what exactly is wrong.
+                let notes = context
+                    .take_diagnostics()
+                    .into_iter()
+                    .map(|d| Diagnostic { severity: Severity::Note, notes: Vec::new(), ..d })
+                    .collect();
+                let diagnostic = Diagnostic { notes, ..Diagnostic::error(message.clone()).at(location) };
+                return Err(MlirError::new(message, vec![diagnostic]));
+            }
+        }
     }
     if options.strict && !report.fallbacks.is_empty() {
         let diagnostics = report
@@ -355,6 +432,18 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
         return Err(MlirError::new("scalify: ops without a scale rule (strict=true)", diagnostics));
     }
     Ok(report)
+}
+
+/// The names of the functions `func.call` ops refer to, anywhere in `module`.
+fn called_functions(module: &Module) -> std::collections::HashSet<String> {
+    let mut callees = Vec::new();
+    module.as_operation().walk(WalkOrder::PreOrder, |op| {
+        if op_name(&op) == "func.call" {
+            callees.push(op.attribute("callee").ok().map(|a| a.to_string()));
+        }
+        WalkResult::Advance
+    });
+    callees.into_iter().flatten().map(|callee| callee.trim_start_matches('@').trim_matches('"').to_string()).collect()
 }
 
 /// `file:line:col` back into a location (the report stores text).

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use melior::Context;
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike};
-use melior::ir::{Location, Operation, OperationRef, Type, Value, ValueLike};
+use melior::ir::{BlockRef, Location, Operation, OperationRef, Type, Value, ValueLike};
 use scalify_dialect::melior;
 use scalify_dialect::types::{element_type_of, is_float_tensor, with_element};
 use scalify_dialect::{ElementType, InsertPoint, OpBuilder, SourceLocation};
 
+use super::driver::InvalidRewrite;
 use super::policy::Options;
 use super::report::Report;
 use super::scale::{Scale, ScaleMath};
@@ -98,6 +99,21 @@ pub struct Rewriter<'c, 'a> {
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
     /// Element type of new data: the current op's role's data type.
     data_type: ElementType,
+    /// Types of the input program's values that the rewrite retyped in place (a scaled signature's
+    /// arguments now hold their data type): what ops computed in the original types must see.
+    original_types: HashMap<usize, Type<'c>>,
+    /// The first op whose rewrite did not verify (see `driver::rewrite_op`).
+    pub(crate) invalid: Option<InvalidRewrite>,
+    /// An op before the insertion point, where `mark` starts looking (ops are erased only after the
+    /// walk, so it stays valid).
+    hint: Option<OperationRef<'c, 'a>>,
+}
+
+/// Where the insertion point was: its block and the op just before it.
+#[derive(Clone, Copy)]
+pub struct PointMark<'c, 'a> {
+    block: Option<BlockRef<'c, 'a>>,
+    previous: Option<OperationRef<'c, 'a>>,
 }
 
 fn key(value: Value) -> usize {
@@ -116,7 +132,21 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
             data_type,
+            original_types: HashMap::new(),
+            invalid: None,
+            hint: None,
         }
+    }
+
+    /// Retypes `value`, a value of the input program, remembering its type in the input.
+    pub fn retype(&mut self, value: Value<'c, 'a>, ty: Type<'c>) {
+        self.original_types.entry(key(value)).or_insert(value.r#type());
+        value.set_type(ty);
+    }
+
+    /// The type `value` had in the input program.
+    pub fn original_type(&self, value: Value<'c, 'a>) -> Type<'c> {
+        self.original_types.get(&key(value)).copied().unwrap_or(value.r#type())
     }
 
     pub fn set_point(&mut self, point: InsertPoint<'c, 'a>, location: Location<'c>) {
@@ -139,6 +169,58 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
 
     pub fn location(&self) -> Location<'c> {
         self.location
+    }
+
+    /// Marks the insertion point: `inserted_since` lists what goes in after it. The C API cannot step
+    /// back from an op, so the op before the point is found walking forward from `hint`, the last
+    /// mark's (marks along a forward walk cost linear time in all).
+    pub fn mark(&mut self) -> PointMark<'c, 'a> {
+        let (block, stop) = match self.point {
+            InsertPoint::Before(anchor) => (anchor.block(), Some(anchor)),
+            InsertPoint::End(block) => (Some(block), None),
+        };
+        let Some(block) = block else { return PointMark { block: None, previous: None } };
+        let walk = |from: Option<OperationRef<'c, 'a>>| {
+            let mut previous = from;
+            let mut next = match from {
+                Some(op) => op.next_in_block(),
+                None => block.first_operation(),
+            };
+            while let Some(op) = next {
+                if stop == Some(op) {
+                    return Some(previous);
+                }
+                previous = Some(op);
+                next = op.next_in_block();
+            }
+            // Reached the end: right for an `End` point; for `Before`, the hint was past the anchor.
+            stop.is_none().then_some(previous)
+        };
+        let hint = self.hint.filter(|op| op.block() == Some(block));
+        let previous = walk(hint).or_else(|| walk(None)).flatten();
+        self.hint = previous;
+        PointMark { block: Some(block), previous }
+    }
+
+    /// The ops inserted at the insertion point since `mark` was taken, in order.
+    pub fn inserted_since(&self, mark: PointMark<'c, 'a>) -> Vec<OperationRef<'c, 'a>> {
+        let stop = match self.point {
+            InsertPoint::Before(anchor) => Some(anchor),
+            InsertPoint::End(_) => None,
+        };
+        let mut next = match mark.previous {
+            Some(previous) => previous.next_in_block(),
+            None => mark.block.and_then(|block| block.first_operation()),
+        };
+        let mut inserted = Vec::new();
+        while let Some(op) = next {
+            if stop.is_some_and(|stop| stop == op) {
+                break;
+            }
+            inserted.push(op);
+            next = op.next_in_block();
+        }
+        inserted
     }
 
     pub fn builder(&self) -> OpBuilder<'c, 'a> {

@@ -54,6 +54,10 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
         return Ok(());
     }
     let floats: Vec<Scaled> = old_operands.iter().filter(|v| is_float(**v)).map(|v| rw.scaled(*v)).collect();
+    if floats.is_empty() {
+        // A float made from non-float data (abs of a complex): no scale to carry over.
+        return Err(format!("'{name}' of a non-float operand"));
+    }
     let (data, scale) = align_to_max(rw, &old_operands, Sentinels::Vote);
     let new = emit_like(rw, op, &data, &types);
     let source = floats.first().copied();

@@ -239,7 +239,8 @@ pub(crate) fn unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
         .into_iter()
         .map(|v| match rw.lookup(v) {
             Mapped::Scaled(s) => {
-                let element = scalify_dialect::ElementType::of(scalify_dialect::types::element_type_of(v.r#type()))
+                let original = rw.original_type(v);
+                let element = scalify_dialect::ElementType::of(scalify_dialect::types::element_type_of(original))
                     .unwrap_or(scalify_dialect::ElementType::F32);
                 rw.unscale(s, element)
             }
