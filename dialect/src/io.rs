@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use melior::ir::Module;
+use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationPrintingFlags};
+use melior::pass::PassManager;
 use mlir_sys::{MlirStringRef, mlirModuleCreateParse, mlirModuleCreateParseFromFile};
 
 use crate::context::ScalifyContext;
@@ -36,7 +38,7 @@ pub fn parse_bytes<'c>(context: &'c ScalifyContext, bytes: &[u8]) -> Result<Modu
     check_nesting(bytes, "")?;
     context.take_diagnostics();
     let raw = unsafe { mlirModuleCreateParse(context.mlir().to_raw(), string_ref(bytes)) };
-    finish_parse(context, raw)
+    finish_parse(context, raw, bytes)
 }
 
 /// Parses a module from a file, so locations name the file the way mlir-opt records them.
@@ -47,7 +49,7 @@ pub fn parse_file<'c>(context: &'c ScalifyContext, path: &Path) -> Result<Module
     check_nesting(&bytes, &name)?;
     context.take_diagnostics();
     let raw = unsafe { mlirModuleCreateParseFromFile(context.mlir().to_raw(), string_ref(name.as_bytes())) };
-    finish_parse(context, raw)
+    finish_parse(context, raw, &bytes)
 }
 
 /// How deeply brackets may nest in text input. MLIR's parser, verifier and printer recurse once per
@@ -107,12 +109,57 @@ fn check_nesting(bytes: &[u8], file: &str) -> Result<(), MlirError> {
     Ok(())
 }
 
-fn finish_parse<'c>(context: &'c ScalifyContext, raw: mlir_sys::MlirModule) -> Result<Module<'c>, MlirError> {
-    let diagnostics = context.take_diagnostics();
+fn finish_parse<'c>(
+    context: &'c ScalifyContext,
+    raw: mlir_sys::MlirModule,
+    bytes: &[u8],
+) -> Result<Module<'c>, MlirError> {
+    let mut diagnostics = context.take_diagnostics();
     if raw.ptr.is_null() {
+        if !bytes.starts_with(BYTECODE_MAGIC) && bytes.windows(BYTECODE_MAGIC.len()).any(|w| w == BYTECODE_MAGIC) {
+            // MLIR bytecode inside other bytes: what `jax.export.Exported.serialize()` writes.
+            diagnostics.push(Diagnostic {
+                severity: crate::Severity::Note,
+                ..Diagnostic::error(
+                    "this looks like `jax.export` serialized output (a flatbuffer around the module): pass \
+                     `Exported.mlir_module_serialized`, or `jax.export.deserialize(data).mlir_module()`",
+                )
+            });
+        }
         return Err(MlirError::new("could not parse the input", diagnostics));
     }
-    Ok(unsafe { Module::from_raw(raw) })
+    let mut module = unsafe { Module::from_raw(raw) };
+    if is_portable_artifact(&module) {
+        legalize_portable_artifact(context, &mut module)?;
+    }
+    Ok(module)
+}
+
+/// A portable artifact (`jax.export`'s `mlir_module_serialized`, `stablehlo.serialize_portable_artifact`)
+/// holds VHLO, StableHLO's versioned form: its functions are `vhlo.func_v1`.
+fn is_portable_artifact(module: &Module) -> bool {
+    let mut next = module.body().first_operation();
+    while let Some(op) = next {
+        if op.name().as_string_ref().as_str().is_ok_and(|name| name.starts_with("vhlo.")) {
+            return true;
+        }
+        next = op.next_in_block();
+    }
+    false
+}
+
+/// VHLO (any version the linked StableHLO reads) to StableHLO, as StableHLO's own deserializer does.
+fn legalize_portable_artifact(context: &ScalifyContext, module: &mut Module) -> Result<(), MlirError> {
+    let manager = PassManager::new(context.mlir());
+    unsafe { scalify_mlir_link::add_stablehlo_deserialize_pipeline(manager.as_operation_pass_manager().to_raw()) };
+    context.take_diagnostics();
+    manager.run(module).map_err(|_| {
+        MlirError::new(
+            "could not read the portable artifact (VHLO): it may be newer than the linked StableHLO \
+             (1.13, from libIREECompiler 3.10); export it with an older target or as text",
+            context.take_diagnostics(),
+        )
+    })
 }
 
 /// Runs MLIR's verifier over the whole module.

@@ -27,4 +27,21 @@ fn main() {
     println!("cargo:rustc-link-search=native={}", libdir.display());
     println!("cargo:rustc-link-lib=dylib=IREECompiler");
     println!("cargo:libdir={}", libdir.display());
+    compile_glue();
+}
+
+/// The C++ glue to passes the library exposes only through C++ (`src/stablehlo_passes.cpp`), built
+/// against the LLVM 22 headers mlir-sys uses and without RTTI, like the library.
+fn compile_glue() {
+    let llvm = env::var_os("TABLEGEN_220_PREFIX").map(PathBuf::from).unwrap_or_else(|| "/usr/lib/llvm-22".into());
+    println!("cargo:rerun-if-changed=src/stablehlo_passes.cpp");
+    cc::Build::new()
+        .cpp(true)
+        .std("c++17")
+        .include(llvm.join("include"))
+        .flag("-fno-rtti")
+        .flag("-fno-exceptions")
+        .flag("-Wno-unused-parameter")
+        .file("src/stablehlo_passes.cpp")
+        .compile("scalify_mlir_glue");
 }

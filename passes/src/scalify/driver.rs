@@ -455,16 +455,18 @@ pub(crate) fn parse_location(text: &str) -> Option<SourceLocation> {
     Some(SourceLocation { file, line, column })
 }
 
-/// Fallbacks as warnings, in mlir-opt's form.
-pub fn fallback_warnings(report: &Report) -> Vec<Diagnostic> {
-    report
-        .fallbacks
-        .iter()
-        .map(|f| Diagnostic {
-            severity: Severity::Warning,
-            location: parse_location(&f.location),
-            message: format!("scalify: {}; computed on unscaled values with scale 1", f.reason),
-            notes: Vec::new(),
-        })
-        .collect()
+/// What the user should hear about a run, as warnings in mlir-opt's form: a module with nothing to
+/// rewrite (no function computes on floats: the wrong file, or an unread dialect), then every fallback.
+pub fn warnings(report: &Report) -> Vec<Diagnostic> {
+    let nothing = (report.ops.is_empty() && report.fallbacks.is_empty()).then(|| Diagnostic {
+        severity: Severity::Warning,
+        ..Diagnostic::error("scalify: nothing to rewrite: no function computes on floating-point tensors")
+    });
+    let fallbacks = report.fallbacks.iter().map(|f| Diagnostic {
+        severity: Severity::Warning,
+        location: parse_location(&f.location),
+        message: format!("scalify: {}; computed on unscaled values with scale 1", f.reason),
+        notes: Vec::new(),
+    });
+    nothing.into_iter().chain(fallbacks).collect()
 }

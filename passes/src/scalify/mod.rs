@@ -12,7 +12,7 @@ pub mod role;
 pub mod rules;
 mod scale;
 
-pub use driver::{fallback_warnings, scalify};
+pub use driver::{scalify, warnings};
 pub use policy::{MatmulType, Options, PRESETS, SignatureMode};
 pub use pow2::Rounding;
 pub use report::Report;

@@ -8,7 +8,7 @@
 use std::ffi::{CStr, c_char};
 use std::sync::Once;
 
-use mlir_sys::{MlirDialectRegistry, MlirLocation, MlirOperation};
+use mlir_sys::{MlirDialectRegistry, MlirLocation, MlirOpPassManager, MlirOperation};
 
 unsafe extern "C" {
     fn ireeCompilerGlobalInitialize();
@@ -17,6 +17,8 @@ unsafe extern "C" {
     fn ireeCompilerGetAPIVersion() -> i32;
     // Upstream MLIR C API, exported by the library but newer than mlir-sys 220's bindings.
     fn mlirOperationSetLocation(op: MlirOperation, location: MlirLocation);
+    // src/stablehlo_passes.cpp.
+    fn scalifyAddStablehloDeserializePipeline(pass_manager: MlirOpPassManager);
 }
 
 static GLOBAL_INIT: Once = Once::new();
@@ -55,4 +57,14 @@ pub fn api_version() -> (u16, u16) {
 /// `op` and `location` must be live objects of the same context.
 pub unsafe fn set_operation_location(op: MlirOperation, location: MlirLocation) {
     unsafe { mlirOperationSetLocation(op, location) }
+}
+
+/// Adds StableHLO's deserialization pipeline (VHLO at any supported version to StableHLO: what reading
+/// a `jax.export` portable artifact takes) to a module-level pass manager.
+///
+/// # Safety
+/// `pass_manager` must be a live pass manager anchored on `builtin.module`.
+pub unsafe fn add_stablehlo_deserialize_pipeline(pass_manager: MlirOpPassManager) {
+    ensure_initialized();
+    unsafe { scalifyAddStablehloDeserializePipeline(pass_manager) }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use scalify_dialect::melior::ir::Module;
 use scalify_dialect::{Emit, MlirError, PrintOptions, ScalifyContext, io, output};
-use scalify_passes::scalify::fallback_warnings;
+use scalify_passes::scalify::warnings;
 use scalify_passes::{PASS_FLAGS, Pipeline, RunOptions, scalify_pipeline};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -169,7 +169,7 @@ fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), Failure> {
     };
     let report = pipeline.run(&context, &mut module, options).map_err(|e| Failure::mlir(e, &source_name))?;
     if let Some(report) = &report {
-        for warning in fallback_warnings(report) {
+        for warning in warnings(report) {
             eprint!("{}", warning.render(&source_name));
         }
     }

@@ -344,3 +344,32 @@ fn a_failed_run_writes_neither_output_nor_report() {
     assert_clean_failure(&output, "could not write output file");
     assert!(!report.exists(), "the report of a failed run was written");
 }
+
+#[test]
+fn portable_artifacts_are_read_as_stablehlo() {
+    let artifact = fixture("portable/tanh_grad");
+    let artifact = artifact.with_extension("mlirbc");
+    let output = scalify_opt(&[artifact.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("func.func public @main") && text.contains("stablehlo.dot_general"), "{text}");
+    assert!(!text.contains("vhlo."), "VHLO left: {text}");
+    let output = scalify_opt(&[artifact.to_str().unwrap(), "--scalify=preset=fp8-hybrid"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("f8E4M3FN"), "the dot was not lowered to FP8");
+    assert!(!stderr(&output).contains("nothing to rewrite"), "{}", stderr(&output));
+    // `Exported.serialize()` wraps the bytecode in a flatbuffer: refused, with what to pass instead.
+    let mut wrapped = b"\x14\x00\x00\x00\x00\x00\x0e\x00".to_vec();
+    wrapped.extend(std::fs::read(&artifact).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "exported.bin", &wrapped);
+    assert_clean_failure(&scalify_opt(&[&input], None), "mlir_module_serialized");
+}
+
+#[test]
+fn a_module_with_nothing_to_rewrite_is_warned_about() {
+    let module = "func.func @f(%a: tensor<2xi32>) -> tensor<2xi32> {\n  return %a : tensor<2xi32>\n}\n";
+    let output = scalify_opt(&["--scalify"], Some(module.as_bytes()));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("<stdin>: warning: scalify: nothing to rewrite"), "{}", stderr(&output));
+}
