@@ -34,6 +34,7 @@ class Policy:
     matmul_type: str = "data"
     fp8_forward: str = "e4m3"
     fp8_backward: str = "e5m2"
+    fp8_output: str = "f32"
     rescale: str = "none"
     rescale_inputs: str | None = None
     rescale_results: str | None = None
@@ -54,6 +55,19 @@ class Policy:
             values[field] = int(value) if field == "fp8_min_flops" else value == "true" if field == "strict" else value
         assert set(values) <= set(fields), f"preset {name} has options Policy lacks: {set(values) - set(fields)}"
         return dataclasses.replace(cls(**values), **overrides)
+
+    def __post_init__(self):
+        # Every value is checked by the pass's own option parser, so errors surface here, not at the
+        # first call.
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            allowed = (int,) if field.name == "fp8_min_flops" else (bool,) if field.name == "strict" else (str,)
+            if value is not None and (not isinstance(value, allowed) or isinstance(value, bool) != (allowed == (bool,))):
+                raise TypeError(
+                    f"Policy.{field.name} must be {allowed[0].__name__}"
+                    f"{' or None' if field.default is None else ''}, not {type(value).__name__} {value!r}"
+                )
+        _scalify.check_options(self.options())
 
     def options(self) -> str:
         """The pass options, in mlir-opt syntax."""
@@ -83,7 +97,12 @@ def _argument_dtypes(text):
 
 
 def _policy(policy):
-    return Policy.preset(policy) if isinstance(policy, str) else policy
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, str):
+        return Policy.preset(policy)
+    names = ", ".join(repr(name) for name, _ in _scalify.presets())
+    raise TypeError(f"policy must be a preset name ({names}) or a scalify.Policy, not {type(policy).__name__} {policy!r}")
 
 
 def _is_scaled(x):

@@ -16,6 +16,19 @@ class ScaledArray:
     data: jax.Array
     scale: jax.Array
 
+    def __post_init__(self):
+        # Inside jax transformations leaves may be tracers or placeholders (`object()` in tree
+        # utilities); check only what has a shape.
+        scale_shape = getattr(self.scale, "shape", None)
+        if scale_shape is not None and tuple(scale_shape) != ():
+            raise ValueError(f"ScaledArray scale must be a scalar, not of shape {tuple(scale_shape)}")
+        scale_dtype = getattr(self.scale, "dtype", None)
+        if scale_dtype is not None and not jnp.issubdtype(scale_dtype, jnp.floating):
+            raise TypeError(f"ScaledArray scale must be a float scalar, not {scale_dtype}")
+        data_dtype = getattr(self.data, "dtype", None)
+        if data_dtype is not None and not jnp.issubdtype(data_dtype, jnp.floating):
+            raise TypeError(f"ScaledArray data must be floating point, not {data_dtype}")
+
     def tree_flatten(self):
         return (self.data, self.scale), None
 

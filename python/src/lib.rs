@@ -25,6 +25,12 @@ fn rewrite(py: Python<'_>, module: &str, options: &str) -> PyResult<(String, Str
     }
 }
 
+/// Checks pass options without running anything; raises ValueError naming the bad option.
+#[pyfunction]
+fn check_options(options: &str) -> PyResult<()> {
+    scalify_passes::scalify::Options::parse(options).map(|_| ()).map_err(PyValueError::new_err)
+}
+
 /// The linked MLIR library, as it reports itself.
 #[pyfunction]
 fn library_version() -> String {
@@ -42,5 +48,6 @@ fn _scalify(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(rewrite, module)?)?;
     module.add_function(wrap_pyfunction!(library_version, module)?)?;
     module.add_function(wrap_pyfunction!(presets, module)?)?;
+    module.add_function(wrap_pyfunction!(check_options, module)?)?;
     Ok(())
 }

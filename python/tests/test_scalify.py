@@ -194,3 +194,50 @@ def test_optimizer_state_can_be_stored_in_bf16():
     is_scaled = lambda leaf: isinstance(leaf, scalify.ScaledArray)
     assert all(p.data.dtype == jnp.float16 for p in jax.tree_util.tree_leaves(state[0], is_leaf=is_scaled))
     assert all(s.data.dtype == jnp.bfloat16 for s in jax.tree_util.tree_leaves(state[1], is_leaf=is_scaled))
+
+
+@pytest.mark.parametrize("policy", [3, None, {"data_type": "f16"}, 1.5])
+def test_policy_of_the_wrong_type_is_a_type_error_naming_the_presets(policy):
+    with pytest.raises(TypeError, match="preset name .*'fp8-hybrid'.* or a scalify.Policy"):
+        scalify.jit(lambda x: x * 2, policy=policy)
+
+
+def test_bad_policy_values_are_rejected_when_the_policy_is_made():
+    with pytest.raises(ValueError, match="rounding"):
+        scalify.Policy(rounding="sideways")
+    with pytest.raises(ValueError, match="unknown policy preset"):
+        scalify.jit(lambda x: x, policy="fp4")
+    with pytest.raises(TypeError, match="Policy.fp8_min_flops must be int"):
+        scalify.Policy(fp8_min_flops="many")
+    with pytest.raises(TypeError, match="Policy.strict must be bool"):
+        scalify.Policy(strict="yes")
+    # Every option the pass has is a field (fp8-output was missing once).
+    assert scalify.Policy(fp8_output="bf16").options().count("fp8-output=bf16") == 1
+
+
+def test_scaled_array_checks_its_scale_and_data():
+    with pytest.raises(ValueError, match="scale must be a scalar"):
+        scalify.ScaledArray(jnp.ones(4, jnp.float16), jnp.ones(4, jnp.float32))
+    with pytest.raises(TypeError, match="data must be floating point"):
+        scalify.ScaledArray(jnp.ones(4, jnp.int32), jnp.float32(1))
+    with pytest.raises(TypeError, match="scale must be a float"):
+        scalify.ScaledArray(jnp.ones(4, jnp.float16), jnp.int32(1))
+
+
+def test_deeply_nested_text_is_refused_not_a_crash():
+    # The pass runs on a thread with a large stack, and nesting is bounded: an error, not SIGSEGV.
+    deep = "func.func private @f(%a: " + "tuple<" * 20000 + "f32" + ">" * 20000 + ")"
+    from scalify import _scalify
+
+    with pytest.raises(ValueError, match="nest deeper than 1000 levels"):
+        _scalify.rewrite(deep, "")
+
+
+def test_a_scaled_signature_feeding_an_unscaled_op_matches_jax():
+    # Once emitted invalid IR: the argument, retyped to f16 data, fed tanh (computed in f32) directly.
+    grad = jax.grad(lambda w: jnp.sum(jnp.tanh(w) ** 2))
+    w = jnp.linspace(-2.0, 2.0, 8, dtype=jnp.float32)
+    expected = np.asarray(jax.jit(grad)(w), np.float64)
+    actual = np.asarray(scalify.unscale(scalify.jit(grad, policy="fp8-hybrid")(w)), np.float64)
+    # f16 data (11-bit mantissa) through tanh and two products: 2e-3 relative L2.
+    assert np.linalg.norm(actual - expected) <= 2e-3 * np.linalg.norm(expected)
