@@ -35,6 +35,11 @@ pub struct Signature {
     pub function: String,
     pub arguments: Vec<Argument>,
     pub results: Vec<TensorType>,
+    /// At a scaled signature (`scalify.scaled_arguments`), the original argument positions that
+    /// became (data, scale) pairs; empty otherwise.
+    pub scaled_arguments: Vec<usize>,
+    /// Likewise for results (`scalify.scaled_results`).
+    pub scaled_results: Vec<usize>,
 }
 
 fn functions<'c, 'a>(module: &'a Module<'c>) -> Vec<OperationRef<'c, 'a>> {
@@ -150,5 +155,14 @@ pub fn signature(module: &Module) -> Option<Signature> {
         })
         .collect();
     let results = body.terminator()?.operands().map(|v| TensorType::of(v.r#type())).collect();
-    Some(Signature { function: name, arguments, results })
+    let positions = |attribute: &str| -> Vec<usize> {
+        attrs::i64_array(&function, attribute).unwrap_or_default().into_iter().map(|i| i as usize).collect()
+    };
+    Some(Signature {
+        function: name,
+        arguments,
+        results,
+        scaled_arguments: positions("scalify.scaled_arguments"),
+        scaled_results: positions("scalify.scaled_results"),
+    })
 }

@@ -46,14 +46,23 @@ struct Cli {
     #[arg(long, value_name = "OTHER")]
     compare: Option<PathBuf>,
     /// Relative tolerance of --compare: |a - b| <= atol + rtol * |b| element-wise, b from OTHER.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-4, value_parser = tolerance)]
     rtol: f64,
     /// Absolute tolerance of --compare.
-    #[arg(long, default_value_t = 1e-5)]
+    #[arg(long, default_value_t = 1e-5, value_parser = tolerance)]
     atol: f64,
     /// Time N executions after 2 warm-up runs (inputs on the device): median and min, plus compile time.
     #[arg(long, value_name = "N")]
     bench: Option<usize>,
+}
+
+/// A tolerance: finite and at least 0 (NaN would make every comparison pass or fail silently).
+fn tolerance(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        Ok(value) => Err(format!("a tolerance must be finite and >= 0, not {value}")),
+        Err(e) => Err(format!("not a number: {e}")),
+    }
 }
 
 struct Failure(String);
@@ -102,12 +111,18 @@ fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
 fn inputs(cli: &Cli, loaded: &Loaded) -> Result<Vec<HostArray>, Failure> {
     if cli.random_inputs {
         let mut random = RandomInputs::new(cli.seed);
-        return Ok(loaded
+        let scales = scale_arguments(&loaded.signature.scaled_arguments);
+        return loaded
             .specs
             .iter()
             .zip(&loaded.signature.arguments)
-            .map(|(spec, argument)| random.array(spec, argument.index_bound))
-            .collect());
+            .enumerate()
+            .map(|(i, (spec, argument))| match scales.contains(&i) {
+                // A scaled signature's scales: 1, so the data is the value.
+                true => Ok(HostArray::from_f32(Vec::new(), &[1.0])?),
+                false => Ok(random.array(spec, argument.index_bound)),
+            })
+            .collect();
     }
     if cli.inputs.len() != loaded.specs.len() {
         return Err(Failure(format!(
@@ -126,6 +141,73 @@ fn save_arrays(dir: &Path, prefix: &str, arrays: &[HostArray]) -> Result<(), Fai
         npy::write(&dir.join(format!("{prefix}_{i:03}.npy")), array)?;
     }
     Ok(())
+}
+
+/// Where the scales sit among a scaled function's arguments: each scaled original position `p` became
+/// (data, scale), so the scale of the k-th scaled position (in order) is argument `p + k + 1`.
+fn scale_arguments(scaled_positions: &[usize]) -> Vec<usize> {
+    let mut sorted = scaled_positions.to_vec();
+    sorted.sort_unstable();
+    sorted.iter().enumerate().map(|(k, p)| p + k + 1).collect()
+}
+
+fn scaled(loaded: &Loaded) -> bool {
+    !loaded.signature.scaled_arguments.is_empty() || !loaded.signature.scaled_results.is_empty()
+}
+
+/// The arguments of a scaled module from its original's: each scaled position as (data, scale 1).
+fn to_scaled_inputs(plain: &[HostArray], scaled: &Loaded) -> Result<Vec<HostArray>, Failure> {
+    let mut specs = scaled.specs.iter();
+    let mut inputs = Vec::new();
+    for (position, value) in plain.iter().enumerate() {
+        let spec = specs.next().ok_or_else(|| Failure("error: the scaled module takes fewer arguments".into()))?;
+        if scaled.signature.scaled_arguments.contains(&position) {
+            inputs.push(HostArray::from_f64(spec.dtype, spec.shape.clone(), &value.to_f64())?);
+            specs.next();
+            inputs.push(HostArray::from_f32(Vec::new(), &[1.0])?);
+        } else {
+            inputs.push(value.clone());
+        }
+    }
+    Ok(inputs)
+}
+
+/// The original's arguments from a scaled module's (`main` is the scaled one here): its pairs unscaled.
+fn to_plain_inputs(scaled_inputs: &[HostArray], scaled: &Loaded, plain: &Loaded) -> Result<Vec<HostArray>, Failure> {
+    let mut given = scaled_inputs.iter();
+    let mut inputs = Vec::new();
+    for (position, spec) in plain.specs.iter().enumerate() {
+        let value = given.next().ok_or_else(|| Failure("error: the scaled module takes fewer arguments".into()))?;
+        if scaled.signature.scaled_arguments.contains(&position) {
+            let scale = given.next().map(|s| s.to_f64()[0]).unwrap_or(1.0);
+            let values: Vec<f64> = value.to_f64().iter().map(|v| v * scale).collect();
+            inputs.push(HostArray::from_f64(spec.dtype, spec.shape.clone(), &values)?);
+        } else {
+            inputs.push(value.clone());
+        }
+    }
+    Ok(inputs)
+}
+
+/// A module's results at its original positions: each (data, scale) pair as data * scale in f32.
+fn unscaled_outputs(loaded: &Loaded, outputs: &[HostArray]) -> Result<Vec<HostArray>, Failure> {
+    if !scaled(loaded) {
+        return Ok(outputs.to_vec());
+    }
+    let mut given = outputs.iter();
+    let mut unscaled = Vec::new();
+    let mut position = 0;
+    while let Some(value) = given.next() {
+        if loaded.signature.scaled_results.contains(&position) {
+            let scale = given.next().map(|s| s.to_f64()[0]).unwrap_or(1.0);
+            let values: Vec<f64> = value.to_f64().iter().map(|v| v * scale).collect();
+            unscaled.push(HostArray::from_f64(DType::F32, value.shape().to_vec(), &values)?);
+        } else {
+            unscaled.push(value.clone());
+        }
+        position += 1;
+    }
+    Ok(unscaled)
 }
 
 fn summary(array: &HostArray) -> Json {
@@ -186,15 +268,26 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
     let mut reference = None;
     if let Some(other_path) = &cli.compare {
         let other = load(&client, other_path)?;
-        if other.specs != main.specs {
+        // A scaled signature against its original: both run on the original's arguments (the scaled
+        // one with every scale 1) and are compared on the original's results (data * scale).
+        let other_inputs = match (scaled(&main), scaled(&other)) {
+            (false, true) => Some(to_scaled_inputs(&inputs, &other)?),
+            (true, false) => Some(to_plain_inputs(&inputs, &main, &other)?),
+            _ => None,
+        };
+        let other_specs = other_inputs.as_ref().map(|_| main.specs.clone()).unwrap_or_else(|| other.specs.clone());
+        if other_inputs.is_none() && other_specs != main.specs {
             return Err(Failure(format!(
                 "error: {} and {} take different arguments",
                 cli.module.display(),
                 other_path.display()
             )));
         }
-        let expected =
-            other.executable.run(&inputs).map_err(|e| Failure(format!("{}: error: {e}", other_path.display())))?;
+        let expected = other
+            .executable
+            .run(other_inputs.as_deref().unwrap_or(&inputs))
+            .map_err(|e| Failure(format!("{}: error: {e}", other_path.display())))?;
+        let (outputs, expected) = (unscaled_outputs(&main, &outputs)?, unscaled_outputs(&other, &expected)?);
         if expected.len() != outputs.len() {
             return Err(Failure(format!("error: {} outputs against {}", outputs.len(), expected.len())));
         }
@@ -295,7 +388,14 @@ fn print_tables(report: &Json) {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit 1, as every other error does (and as scalify-opt's).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        }
+    };
     match run(&cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,

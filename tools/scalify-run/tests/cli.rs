@@ -205,3 +205,45 @@ fn bad_usage_gets_clear_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("custom.mlir: error:"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn usage_errors_exit_1_and_tolerances_must_be_finite_and_non_negative() {
+    let module = fixture("mlp_train_step");
+    let module = module.to_str().unwrap();
+    assert_clean_failure(&scalify_run(&["--bogus"]), "unexpected argument '--bogus'");
+    for bad in ["nan", "inf", "-1"] {
+        let out = scalify_run(&[module, "--random-inputs", &format!("--rtol={bad}")]);
+        assert_clean_failure(&out, "a tolerance must be finite and >= 0");
+        let out = scalify_run(&[module, "--random-inputs", &format!("--atol={bad}")]);
+        assert_clean_failure(&out, "a tolerance must be finite and >= 0");
+    }
+    assert!(scalify_run(&["--help"]).status.success());
+}
+
+/// A `signature=scaled` rewrite against its original, both ways round: the scaled module gets every
+/// scale 1 and its results are unscaled before comparing. fp8-hybrid on the MLP step: every output
+/// within 0.1 relative L2 (measured up to 6e-2, E4M3's 4-bit mantissa through the first layer).
+#[test]
+fn compare_works_across_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = fixture("mlp_train_step");
+    let (text, _) = scalify_tests::scalify_text(&std::fs::read_to_string(&original).unwrap(), "preset=fp8-hybrid");
+    let scaled = dir.path().join("scaled.mlir");
+    std::fs::write(&scaled, text).unwrap();
+    let (original, scaled) = (original.to_str().unwrap(), scaled.to_str().unwrap());
+    for (main, other) in [(scaled, original), (original, scaled)] {
+        let out = scalify_run(&[main, "--random-inputs", "--compare", other, "--json", "--rtol", "1", "--atol", "1"]);
+        assert!(out.status.success(), "{}", text_of(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = report["compare"]["outputs"].as_array().unwrap();
+        assert_eq!(rows.len(), 7, "compared on the original's seven results");
+        for row in rows {
+            let error = row["rel_l2_error"].as_f64().unwrap();
+            assert!(error < 0.1, "{main} against {other}: {row}");
+        }
+    }
+}
+
+fn text_of(output: &Output) -> String {
+    text(&output.stderr)
+}
