@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use melior::ir::Module;
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationPrintingFlags};
+use melior::ir::operation::{WalkOrder, WalkResult};
+use melior::ir::{Module, OperationRef};
 use melior::pass::PassManager;
 use mlir_sys::{MlirStringRef, mlirModuleCreateParse, mlirModuleCreateParseFromFile};
 
@@ -116,6 +117,16 @@ fn finish_parse<'c>(
 ) -> Result<Module<'c>, MlirError> {
     let mut diagnostics = context.take_diagnostics();
     if raw.ptr.is_null() {
+        if diagnostics.iter().any(|d| d.message.contains("for custom op 'sdy.")) {
+            diagnostics.push(Diagnostic {
+                severity: crate::Severity::Note,
+                ..Diagnostic::error(
+                    "Shardy's dialect is not linked, so scalify reads `sdy` ops in generic form only: print \
+                     the lowered module with `lowered.compiler_ir().operation.get_asm(print_generic_op_form=True)` \
+                     (scalify.jit does this itself)",
+                )
+            });
+        }
         if !bytes.starts_with(BYTECODE_MAGIC) && bytes.windows(BYTECODE_MAGIC.len()).any(|w| w == BYTECODE_MAGIC) {
             // MLIR bytecode inside other bytes: what `jax.export.Exported.serialize()` writes.
             diagnostics.push(Diagnostic {
@@ -129,10 +140,35 @@ fn finish_parse<'c>(
         return Err(MlirError::new("could not parse the input", diagnostics));
     }
     let mut module = unsafe { Module::from_raw(raw) };
+    check_dialects(context, &module)?;
     if is_portable_artifact(&module) {
         legalize_portable_artifact(context, &mut module)?;
     }
     Ok(module)
+}
+
+/// Dialects read without being registered: Shardy's `sdy` (in generic form), which the library lacks.
+pub const UNREGISTERED_DIALECTS: &[&str] = &["sdy"];
+
+/// The context allows unregistered dialects (for `sdy`); any other unknown op is an error here, as it
+/// would be without that allowance.
+fn check_dialects(context: &ScalifyContext, module: &Module) -> Result<(), MlirError> {
+    let mut ops = Vec::new();
+    module.as_operation().walk(WalkOrder::PreOrder, |op| {
+        ops.push(unsafe { OperationRef::from_raw(op.to_raw()) });
+        WalkResult::Advance
+    });
+    for op in ops {
+        let name = op.name().as_string_ref().as_str().map(str::to_string).unwrap_or_default();
+        let dialect = name.split('.').next().unwrap_or("");
+        if context.is_registered_operation(&name) || UNREGISTERED_DIALECTS.contains(&dialect) {
+            continue;
+        }
+        let message = format!("unknown operation '{name}': dialect '{dialect}' is not one scalify reads");
+        let location = SourceLocation::from_mlir(op.location());
+        return Err(MlirError::new(message.clone(), vec![Diagnostic::error(message).at(location)]));
+    }
+    Ok(())
 }
 
 /// A portable artifact (`jax.export`'s `mlir_module_serialized`, `stablehlo.serialize_portable_artifact`)

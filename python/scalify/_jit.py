@@ -7,13 +7,14 @@ import json
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax._src.lib import xla_client
+import jax.extend.mlir as jax_extend_mlir
+from jax.interpreters import mlir as jax_mlir
+from jaxlib.mlir import ir
 
 from . import _scalify
-from ._markers import emitting_markers
+from ._markers import MARKER_TARGETS, emitting_markers
 from ._scaled import ScaledArray, _is_float
 
-_DATA_DTYPES = {"f32": jnp.float32, "f16": jnp.float16, "bf16": jnp.bfloat16}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,21 +82,6 @@ class Policy:
         return " ".join(items)
 
 
-def _argument_dtypes(text):
-    """{position: dtype} of @main's float arguments, read off the rewritten module's signature."""
-    import re
-
-    line = next((l for l in text.splitlines() if "func.func" in l and "@main" in l), "")
-    start = line.find("(")
-    signature = line[start + 1 : line.find(") ->", start)] if start >= 0 else ""
-    dtypes = {}
-    for position, match in enumerate(re.finditer(r"tensor<([^>]*)>", signature)):
-        element = match.group(1).split("x")[-1]
-        if element in _DATA_DTYPES:
-            dtypes[position] = _DATA_DTYPES[element]
-    return dtypes
-
-
 def _policy(policy):
     if isinstance(policy, Policy):
         return policy
@@ -121,49 +107,152 @@ class Lowered:
         return self.text
 
 
+# Element types of the rewritten module's signature, as jax dtypes.
+_ELEMENT_DTYPES = {
+    "f64": jnp.float64, "f32": jnp.float32, "f16": jnp.float16, "bf16": jnp.bfloat16,
+    "f8E4M3FN": jnp.float8_e4m3fn, "f8E5M2": jnp.float8_e5m2, "i1": jnp.bool_,
+    "i8": jnp.int8, "i16": jnp.int16, "i32": jnp.int32, "i64": jnp.int64,
+    "ui8": jnp.uint8, "ui16": jnp.uint16, "ui32": jnp.uint32, "ui64": jnp.uint64,
+}  # fmt: skip
+
+
+def _generic_text(module_text):
+    """The module in MLIR's generic form with locations, parsed and printed by jax's own MLIR (which
+    has Shardy registered): the linked library reads `sdy` ops only in generic form."""
+    with jax_mlir.make_ir_context():
+        module = ir.Module.parse(module_text)
+        return module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Signature:
+    """@main of a rewritten module: avals in and out, and the original positions that became
+    (data, scale) pairs."""
+
+    in_avals: tuple
+    out_avals: tuple
+    scaled_arguments: frozenset
+    scaled_results: frozenset
+
+    @staticmethod
+    def of(module_text):
+        with jax_mlir.make_ir_context():
+            module = ir.Module.parse(module_text)
+            main = next(
+                op
+                for op in module.body.operations
+                if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == "main"
+            )
+            function_type = ir.FunctionType(ir.TypeAttr(main.attributes["function_type"]).value)
+
+            def aval(t):
+                tensor = ir.RankedTensorType(t)
+                return jax.core.ShapedArray(tuple(tensor.shape), _ELEMENT_DTYPES[str(tensor.element_type)])
+
+            def positions(name):
+                if name not in main.attributes:
+                    return frozenset()
+                return frozenset(int(i) for i in ir.DenseI64ArrayAttr(main.attributes[name]))
+
+            return _Signature(
+                tuple(aval(t) for t in function_type.inputs),
+                tuple(aval(t) for t in function_type.results),
+                positions("scalify.scaled_arguments"),
+                positions("scalify.scaled_results"),
+            )
+
+
+def _widen(values, scaled, scale_value):
+    """`values` with `scale_value(value)` inserted after each position in `scaled`."""
+    widened = []
+    for position, value in enumerate(values):
+        widened.append(value)
+        if position in scaled:
+            widened.append(scale_value(value))
+    return tuple(widened)
+
+
+def _replicated(sharding):
+    """The sharding of a scale next to data sharded as `sharding`: replicated on the same mesh."""
+    if sharding is None:
+        return None
+    return jax.sharding.NamedSharding(sharding.mesh, jax.sharding.PartitionSpec())
+
+
 class _Compiled:
-    def __init__(self, lowered_jax, policy):
+    """One input signature. jax.export lowers the function (shardings, platforms and calling
+    convention included); scalify rewrites its module; the result is wrapped back into an `Exported`,
+    which jax calls like any other: eagerly, inside `jax.jit`, inside another scalified function, on
+    any number of devices."""
+
+    def __init__(self, jitted, call_args, call_kwargs, policy, donate_argnums):
         self.policy = policy
-        original = lowered_jax.as_text(debug_info=True)
-        from ._scalify import rewrite
-
-        text, report = rewrite(original, policy.options())
+        markers = [jax.export.DisabledSafetyCheck.custom_call(target) for target in MARKER_TARGETS]
+        exported = jax.export.export(jitted, disabled_checks=markers)(*call_args, **call_kwargs)
+        if len(exported.module_kept_var_idx) != len(exported.in_avals):
+            raise ValueError("scalify.jit: the exported module dropped unused arguments")
+        original = _generic_text(exported.mlir_module())
+        text, report = _scalify.rewrite(original, policy.options())
         self.lowered = Lowered(text, json.loads(report), original)
-        self.out_tree = lowered_jax.out_tree
-        self.out_floats = [
-            jnp.issubdtype(info.dtype, jnp.floating) for info in jax.tree_util.tree_leaves(lowered_jax.out_info)
-        ]
-        # Each argument's element type as the rewrite declares it (parameters in data_type, optimizer
-        # state in state_data_type).
-        self.argument_dtypes = _argument_dtypes(text)
-        devices = jax.devices()[:1]
-        backend = devices[0].client
-        self.executable = backend.compile_and_load(
-            text, xla_client.DeviceList(tuple(devices)), xla_client.CompileOptions()
+        signature = _Signature.of(text)
+        self.signature = signature
+        self.out_tree = exported.out_tree
+        serialized = jax_extend_mlir.serialize_portable_artifact(text, _target_version())
+        changes = dict(
+            mlir_module_serialized=serialized,
+            in_avals=signature.in_avals,
+            out_avals=signature.out_avals,
+            in_tree=jax.tree_util.tree_structure((tuple(range(len(signature.in_avals))), {})),
+            out_tree=jax.tree_util.tree_structure(tuple(range(len(signature.out_avals)))),
+            in_shardings_hlo=_widen(exported.in_shardings_hlo, signature.scaled_arguments, lambda _: None),
+            out_shardings_hlo=_widen(exported.out_shardings_hlo, signature.scaled_results, lambda _: None),
+            module_kept_var_idx=tuple(range(len(signature.in_avals))),
+            _get_vjp=None,
         )
+        if not jax.config.jax_use_shardy_partitioner:
+            # GSPMD: the module's own `mhlo.sharding` annotations place the values (jax 0.10 cannot
+            # call an export's named shardings without Shardy).
+            changes["_has_named_shardings"] = False
+        elif exported._has_named_shardings:
+            changes["_in_named_shardings"] = _widen(exported._in_named_shardings, signature.scaled_arguments, _replicated)
+            changes["_out_named_shardings"] = _widen(exported._out_named_shardings, signature.scaled_results, _replicated)
+        self.exported = dataclasses.replace(exported, **changes)
+        self.out_floats = [jnp.issubdtype(a.dtype, jnp.floating) for a in exported.out_avals]
+        self._call = jax.jit(self._run, donate_argnums=donate_argnums)
 
-    def __call__(self, leaves):
-        scaled = self.policy.signature == "scaled"
-        data_dtype = _DATA_DTYPES[self.policy.data_type]
+    def _run(self, *dynamic_args, **dynamic_kwargs):
+        leaves = jax.tree_util.tree_leaves((dynamic_args, dynamic_kwargs), is_leaf=_is_scaled)
+        in_avals = iter(self.signature.in_avals)
         arguments = []
-        for leaf in leaves:
-            if not _is_scaled(leaf):
-                leaf = jnp.asarray(leaf)
-            if scaled and (_is_scaled(leaf) or _is_float(leaf)):
-                if not _is_scaled(leaf):
-                    leaf = ScaledArray(jnp.asarray(leaf), jnp.asarray(1.0, jnp.float32))
-                arguments.append(jnp.asarray(leaf.data, self.argument_dtypes.get(len(arguments), data_dtype)))
-                arguments.append(jnp.asarray(leaf.scale, jnp.float32))
-            elif _is_scaled(leaf):
-                arguments.append(leaf.to_array())
+        for position, leaf in enumerate(leaves):
+            aval = next(in_avals)
+            if position in self.signature.scaled_arguments:
+                data, scale = (leaf.data, leaf.scale) if _is_scaled(leaf) else (leaf, 1.0)
+                arguments.append(jnp.asarray(data, aval.dtype))
+                arguments.append(jnp.asarray(scale, next(in_avals).dtype))
             else:
-                arguments.append(jnp.asarray(leaf))
-        outputs = iter(self.executable.execute([jax.device_put(a) for a in arguments]))
+                arguments.append(jnp.asarray(leaf.to_array() if _is_scaled(leaf) else leaf, aval.dtype))
+        outputs = iter(self.exported.call(*arguments))
         results = []
-        for is_float in self.out_floats:
+        for position in range(len(self.out_floats)):
             value = next(outputs)
-            results.append(ScaledArray(value, next(outputs)) if scaled and is_float else value)
+            results.append(ScaledArray(value, next(outputs)) if position in self.signature.scaled_results else value)
         return jax.tree_util.tree_unflatten(self.out_tree, results)
+
+    def __call__(self, dynamic_args, dynamic_kwargs):
+        return self._call(*dynamic_args, **dynamic_kwargs)
+
+
+def _target_version():
+    """The StableHLO version the rewritten module is serialized at: jax's own current one (the module
+    is deserialized by the same jaxlib that serializes it)."""
+    from jaxlib.mlir.dialects import stablehlo
+
+    return stablehlo.get_current_version()
+
+
+def _is_tracer(x):
+    return isinstance(x, jax.core.Tracer)
 
 
 class Scalified:
@@ -176,6 +265,9 @@ class Scalified:
         self.static_argnames = (
             tuple(static_argnames) if isinstance(static_argnames, (tuple, list)) else (static_argnames,)
         )
+        jit_kwargs = dict(jit_kwargs)
+        donate = jit_kwargs.pop("donate_argnums", ())
+        self.donate_argnums = tuple(donate) if isinstance(donate, (tuple, list)) else (donate,)
         self._jitted = jax.jit(
             fn, static_argnums=self.static_argnums, static_argnames=self.static_argnames, keep_unused=True, **jit_kwargs
         )
@@ -187,39 +279,43 @@ class Scalified:
         static += tuple((k, kwargs[k]) for k in self.static_argnames if k in kwargs)
         dynamic_args = tuple(a for i, a in enumerate(args) if i not in self.static_argnums)
         dynamic_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
-        leaves, tree = jax.tree_util.tree_flatten((dynamic_args, dynamic_kwargs), is_leaf=_is_scaled)
-        return static, leaves, tree
+        return static, dynamic_args, dynamic_kwargs
 
     @staticmethod
     def _spec(leaf):
-        """What the original (unscaled) function is lowered for."""
-        if _is_scaled(leaf):
-            return jax.ShapeDtypeStruct(leaf.shape, jnp.float32)
-        leaf = jnp.asarray(leaf) if not hasattr(leaf, "dtype") else leaf
-        return jax.ShapeDtypeStruct(np.shape(leaf), leaf.dtype)
+        """What the original (unscaled) function is lowered for: shape, dtype, and the sharding of a
+        concrete array spread over a mesh (a tracer's comes from the enclosing jit)."""
+        array = leaf.data if _is_scaled(leaf) else leaf
+        dtype = jnp.float32 if _is_scaled(leaf) else (array.dtype if hasattr(array, "dtype") else jnp.asarray(array).dtype)
+        sharding = getattr(array, "sharding", None) if isinstance(array, jax.Array) and not _is_tracer(array) else None
+        if not isinstance(sharding, jax.sharding.NamedSharding) or sharding.mesh.size == 1:
+            sharding = None
+        return jax.ShapeDtypeStruct(np.shape(array), dtype, sharding=sharding)
 
     def _compiled(self, args, kwargs):
-        static, leaves, tree = self._split(args, kwargs)
+        static, dynamic_args, dynamic_kwargs = self._split(args, kwargs)
+        leaves, tree = jax.tree_util.tree_flatten((dynamic_args, dynamic_kwargs), is_leaf=_is_scaled)
         specs = [self._spec(leaf) for leaf in leaves]
-        key = (static, tree, tuple((s.shape, str(s.dtype)) for s in specs))
+        key = (static, tree, tuple((s.shape, str(s.dtype), s.sharding) for s in specs))
         if key not in self._cache:
-            dynamic_args, dynamic_kwargs = jax.tree_util.tree_unflatten(tree, specs)
-            call_args = list(dynamic_args)
+            spec_args, spec_kwargs = jax.tree_util.tree_unflatten(tree, specs)
+            call_args = list(spec_args)
             for i, value in sorted((i, v) for i, v in static if isinstance(i, int)):
                 call_args.insert(i, value)
-            call_kwargs = dict(dynamic_kwargs, **{k: v for k, v in static if isinstance(k, str)})
+            call_kwargs = dict(spec_kwargs, **{k: v for k, v in static if isinstance(k, str)})
+            # Donation is by position among the dynamic arguments.
+            donate = tuple(i - sum(s < i for s in self.static_argnums) for i in self.donate_argnums)
             with emitting_markers():
-                lowered = self._jitted.lower(*call_args, **call_kwargs)
-            self._cache[key] = _Compiled(lowered, self.policy)
-        return self._cache[key], leaves
+                self._cache[key] = _Compiled(self._jitted, call_args, call_kwargs, self.policy, donate)
+        return self._cache[key], dynamic_args, dynamic_kwargs
 
     def lower(self, *args, **kwargs) -> Lowered:
         """The rewritten module for these arguments (`.as_text()`, `.report`, `.original`)."""
         return self._compiled(args, kwargs)[0].lowered
 
     def __call__(self, *args, **kwargs):
-        compiled, leaves = self._compiled(args, kwargs)
-        return compiled(leaves)
+        compiled, dynamic_args, dynamic_kwargs = self._compiled(args, kwargs)
+        return compiled(dynamic_args, dynamic_kwargs)
 
 
 def jit(fn=None, *, policy="f32", static_argnums=(), static_argnames=(), **jit_kwargs):

@@ -26,7 +26,12 @@ def emitting_markers():
         _state.emit = previous
 
 
+# Every marker's custom-call target: the pass consumes them, so jax.export may let them through.
+MARKER_TARGETS = []
+
+
 def _marker_primitive(target):
+    MARKER_TARGETS.append(target)
     primitive = Primitive(target)
     primitive.def_impl(lambda x: x)
     primitive.def_abstract_eval(lambda x: x)

@@ -2,7 +2,9 @@
 //! signature's boundary handled, and the original computation removed once nothing uses it.
 //! The driver knows no op by name except at the boundaries: rules live in `rules.rs`.
 
-use melior::ir::attribute::{ArrayAttribute, DenseI64ArrayAttribute, StringAttribute, TypeAttribute};
+use melior::ir::attribute::{
+    ArrayAttribute, DenseI64ArrayAttribute, DictionaryAttribute, StringAttribute, TypeAttribute,
+};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut, WalkOrder, WalkResult};
 use melior::ir::r#type::FunctionType;
@@ -182,21 +184,61 @@ fn remove_dead_ops(block: BlockRef) {
     }
 }
 
-/// `arg_attrs` / `res_attrs` with an empty dictionary inserted after every position in `scaled`.
-fn widen_attribute_list<'c>(function: &OperationRef<'c, '_>, name: &str, scaled: &[i64]) -> Option<Attribute<'c>> {
+/// `arg_attrs` / `res_attrs` with `scale_attributes` inserted after every position in `scaled`.
+fn widen_attribute_list<'c>(
+    function: &OperationRef<'c, '_>,
+    name: &str,
+    scaled: &[i64],
+    scale_attributes: Attribute<'c>,
+) -> Option<Attribute<'c>> {
     let attribute = function.attribute(name).ok()?;
     let array = ArrayAttribute::try_from(attribute).ok()?;
     let context = function.context();
     let context = unsafe { context.to_ref() };
-    let empty = Attribute::parse(context, "{}").expect("empty dictionary");
     let mut values = Vec::new();
     for i in 0..array.len() {
         values.push(array.element(i).ok()?);
         if scaled.contains(&(i as i64)) {
-            values.push(empty);
+            values.push(scale_attributes);
         }
     }
     Some(ArrayAttribute::new(context, &values).into())
+}
+
+/// The attributes of a new scale argument or result: replicated, in the sharding format the function
+/// already uses (Shardy's `sdy.sharding` on the module's mesh, or GSPMD's `mhlo.sharding`), so every
+/// device holds the same scale; none on an unsharded function.
+fn scale_attributes<'c>(function: &OperationRef<'c, '_>) -> Attribute<'c> {
+    // `to_ref` borrows the `ContextRef`: it must outlive the reference.
+    let context = function.context();
+    let context = unsafe { context.to_ref() };
+    let has = |key: &str| {
+        ["arg_attrs", "res_attrs"].iter().any(|list| {
+            let Some(array) = function.attribute(list).ok().and_then(|a| ArrayAttribute::try_from(a).ok()) else {
+                return false;
+            };
+            (0..array.len())
+                .filter_map(|i| array.element(i).ok())
+                .any(|element| DictionaryAttribute::try_from(element).is_ok_and(|d| d.element_by_name(key).is_some()))
+        })
+    };
+    let mesh = || {
+        let module_body = function.block()?;
+        block_ops(module_body)
+            .into_iter()
+            .find(|op| op_name(op) == "sdy.mesh")
+            .and_then(|mesh| mesh.attribute("sym_name").ok())
+            .map(|name| name.to_string().trim_matches('"').to_string())
+    };
+    let text = match (has("sdy.sharding"), has("mhlo.sharding")) {
+        (true, _) => match mesh() {
+            Some(mesh) => format!("{{sdy.sharding = #sdy.sharding<@{mesh}, []>}}"),
+            None => "{}".to_string(),
+        },
+        (false, true) => r#"{mhlo.sharding = "{replicated}"}"#.to_string(),
+        _ => "{}".to_string(),
+    };
+    Attribute::parse(context, &text).unwrap_or_else(|| Attribute::parse(context, "{}").expect("empty dictionary"))
 }
 
 /// What is decided about a function before its walk: each op's role (when some role has its own data
@@ -348,8 +390,9 @@ fn rewrite_function<'c: 'a, 'a>(
         let inputs: Vec<Type> =
             (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
         let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
-        let widened_args = widen_attribute_list(&function, "arg_attrs", &scaled_arguments);
-        let widened_results = widen_attribute_list(&function, "res_attrs", &scaled_results);
+        let scale_attributes = scale_attributes(&function);
+        let widened_args = widen_attribute_list(&function, "arg_attrs", &scaled_arguments, scale_attributes);
+        let widened_results = widen_attribute_list(&function, "res_attrs", &scaled_results, scale_attributes);
         let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
         let ty: Type = FunctionType::new(context, &inputs, &outputs).into();
         function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
@@ -392,6 +435,7 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
     let functions: Vec<OperationRef> =
         block_ops(module.body()).into_iter().filter(|op| op_name(op) == "func.func").collect();
     let called = called_functions(module);
+    refuse_gspmd_manual_with_dynamic_scales(module, options)?;
     for function in functions {
         context.take_diagnostics();
         // A function some call refers to keeps its signature: the call sites were not rewritten to
@@ -432,6 +476,35 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
         return Err(MlirError::new("scalify: ops without a scale rule (strict=true)", diagnostics));
     }
     Ok(report)
+}
+
+/// GSPMD's manual computations (`shard_map` lowered without Shardy: values entering through
+/// `custom_call @SPMDFullToShardShape`) abort XLA's partitioner once run-time scales are computed
+/// around them (measured: `Array::Reshape` check failure with `rescale-inputs=l2`), so that combination
+/// is refused here rather than reaching XLA. Shardy's `sdy.manual_computation` has no such limit.
+fn refuse_gspmd_manual_with_dynamic_scales(module: &Module, options: &Options) -> Result<(), MlirError> {
+    let dynamic = options.rescale_inputs.is_some()
+        || options.rescale_results.is_some()
+        || options.rescale.is_some()
+        || options.signature == SignatureMode::Scaled;
+    if !dynamic {
+        return Ok(());
+    }
+    let mut manual = Vec::new();
+    module.as_operation().walk(WalkOrder::PreOrder, |op| {
+        if op_name(&op) == "stablehlo.custom_call" {
+            let target = op.attribute("call_target_name").ok().map(|a| a.to_string());
+            if target.as_deref() == Some("\"SPMDFullToShardShape\"") {
+                manual.push(SourceLocation::from_mlir(op.location()));
+            }
+        }
+        WalkResult::Advance
+    });
+    let Some(location) = manual.first() else { return Ok(()) };
+    let message = "scalify: a GSPMD manual computation (shard_map without Shardy) cannot take run-time scales: \
+                   XLA's GSPMD partitioner aborts on them. Lower with Shardy (jax's default since 0.7), or use \
+                   static scales only (rescale-inputs=none rescale-results=none rescale=none signature=keep)";
+    Err(MlirError::new(message, vec![Diagnostic::error(message).at(location.clone())]))
 }
 
 /// The names of the functions `func.call` ops refer to, anywhere in `module`.

@@ -373,3 +373,44 @@ fn a_module_with_nothing_to_rewrite_is_warned_about() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("<stdin>: warning: scalify: nothing to rewrite"), "{}", stderr(&output));
 }
+
+#[test]
+fn sharded_modules_keep_their_shardings_and_scales_are_replicated() {
+    let generic = fixture("sharded/dp_step_shardy_generic");
+    let output = scalify_opt(&[generic.to_str().unwrap(), "--scalify=preset=fp8-hybrid"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Every one of the 4 arguments and 3 results gets a replicated scale on the module's mesh.
+    assert_eq!(text.matches("tensor<f32> {sdy.sharding = #sdy.sharding<@mesh, []>}").count(), 4 + 3, "{text}");
+    assert!(text.contains("tensor<64x16xf16> {sdy.sharding = #sdy.sharding<@mesh, [{\"data\"}, {}]>}"), "{text}");
+    assert!(text.contains("\"sdy.mesh\"()"), "the mesh is kept");
+    // What scalify-opt prints it reads back.
+    let dir = tempfile::tempdir().unwrap();
+    let printed = write(dir.path(), "printed.mlir", text.as_bytes());
+    assert!(scalify_opt(&[&printed], None).status.success());
+
+    let gspmd = fixture("sharded/dp_step_gspmd");
+    let output = scalify_opt(&[gspmd.to_str().unwrap(), "--scalify=preset=fp8-hybrid"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("tensor<f32> {mhlo.sharding = \"{replicated}\"}"), "{text}");
+    assert!(text.contains("tensor<64x16xf16> {mhlo.sharding = \"{devices=[8,1]<=[8]}\"}"), "{text}");
+
+    // Shardy's pretty form needs the dialect: refused, saying how to get the generic form.
+    let pretty = fixture("sharded/dp_step_shardy_pretty");
+    assert_clean_failure(&scalify_opt(&[pretty.to_str().unwrap()], None), "print_generic_op_form=True");
+    // Any other unknown dialect stays an error, in generic form too.
+    let unknown = "\"nosuch.op\"() : () -> ()\n";
+    assert_clean_failure(&scalify_opt(&["-"], Some(unknown.as_bytes())), "unknown operation 'nosuch.op'");
+}
+
+#[test]
+fn gspmd_manual_computations_with_run_time_scales_are_refused_before_xla() {
+    let module = fixture("sharded/shard_map_gspmd");
+    let output = scalify_opt(&[module.to_str().unwrap(), "--scalify=preset=f16"], None);
+    assert_clean_failure(&output, "shard_map_gspmd.mlir:4:10: error: scalify: a GSPMD manual computation");
+    let output = scalify_opt(&[module.to_str().unwrap(), "--scalify=preset=f32"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shardy = fixture("sharded/shard_map_shardy_generic");
+    assert!(scalify_opt(&[shardy.to_str().unwrap(), "--scalify=preset=f16"], None).status.success());
+}

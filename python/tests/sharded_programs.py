@@ -1,0 +1,94 @@
+"""Sharded training steps through scalify.jit on 8 CPU devices, against jax.jit (run in its own
+process by test_sharding.py: the device count is fixed when jax starts).
+
+Prints one JSON line per case: the worst relative L2 error over the outputs, and whether each output
+kept the sharding jax gives it."""
+
+import json
+import os
+import sys
+
+os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=8"
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from jax.sharding import Mesh, NamedSharding  # noqa: E402
+from jax.sharding import PartitionSpec as P  # noqa: E402
+
+import scalify  # noqa: E402
+
+shardy = sys.argv[1] == "shardy"
+jax.config.update("jax_use_shardy_partitioner", shardy)
+mesh = Mesh(np.array(jax.devices()).reshape(4, 2), ("data", "model"))
+rng = np.random.default_rng(0)
+
+
+def loss(w, x, y):
+    h = jnp.tanh(x @ w["a"])
+    return jnp.mean((h @ w["b"] - y) ** 2)
+
+
+def step(w, x, y):
+    value, g = jax.value_and_grad(loss)(w, x, y)
+    return jax.tree.map(lambda p, q: p - 0.1 * q, w, g), value
+
+
+def put(x, *spec):
+    return jax.device_put(jnp.asarray(x, jnp.float32), NamedSharding(mesh, P(*spec)))
+
+
+w = {"a": put(rng.standard_normal((16, 32)) / 4, None, "model"), "b": put(rng.standard_normal((32, 4)) / 6, "model", None)}
+x, y = put(rng.standard_normal((64, 16)), "data"), put(rng.standard_normal((64, 4)), "data")
+
+
+def relative_l2(a, b):
+    a, b = np.asarray(scalify.unscale(a), np.float64), np.asarray(b, np.float64)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
+
+
+def report(case, actual, expected):
+    pairs = list(zip(jax.tree.leaves(actual, is_leaf=lambda v: isinstance(v, scalify.ScaledArray)), jax.tree.leaves(expected)))
+    error = max(relative_l2(a, e) for a, e in pairs)
+    data = [a.data if isinstance(a, scalify.ScaledArray) else a for a, _ in pairs]
+    kept = all(d.sharding.is_equivalent_to(e.sharding, e.ndim) for d, (_, e) in zip(data, pairs))
+    print(json.dumps({"case": case, "error": error, "shardings_kept": kept}), flush=True)
+
+
+expected = jax.jit(step)(w, x, y)
+for policy in ["f32", "f16", "fp8-hybrid"]:
+    report(f"data+tensor parallel step at {policy}", scalify.jit(step, policy=policy)(w, x, y), expected)
+
+# Inside the user's own jax.jit, with donation, three steps.
+outer = jax.jit(lambda w, x, y: scalify.jit(step, policy="f16")(w, x, y))
+w_ref, w_new = w, w
+for _ in range(3):
+    w_ref, value_ref = jax.jit(step)(w_ref, x, y)
+    w_new, value_new = outer(w_new, x, y)
+report("f16 inside jax.jit, 3 steps", (w_new, value_new), (w_ref, value_ref))
+donating = scalify.jit(step, policy="f16", donate_argnums=0)
+w_copy = jax.tree.map(lambda a: a.copy(), w)
+report("f16 with donate_argnums", donating(w_copy, x, y), expected)
+print(json.dumps({"case": "donated", "deleted": all(a.is_deleted() for a in jax.tree.leaves(w_copy))}), flush=True)
+
+# A scalified function inside another.
+inner = scalify.jit(loss, policy="f16")
+nested = scalify.jit(lambda w, x, y: inner(w, x, y) * 2.0, policy="f16")
+report("scalified inside scalified", nested(w, x, y), 2.0 * jax.jit(loss)(w, x, y))
+
+# shard_map with a psum (the collective inside a manual computation).
+from jax import shard_map  # noqa: E402
+
+
+def sharded_sum_of_squares(x):
+    return shard_map(lambda a: jax.lax.psum(jnp.sum(a * a), "data"), mesh=mesh, in_specs=P("data"), out_specs=P())(x)
+
+
+for policy in ["f32", "f16"]:
+    try:
+        result = scalify.jit(sharded_sum_of_squares, policy=policy)(x)
+    except ValueError as error:
+        # GSPMD's manual computations with run-time scales are refused (XLA would abort).
+        print(json.dumps({"case": f"shard_map psum at {policy}", "refused": str(error)[:300]}), flush=True)
+        continue
+    report(f"shard_map psum at {policy}", result, jax.jit(sharded_sum_of_squares)(x))

@@ -1,0 +1,41 @@
+"""scalify.jit on 8 CPU devices: sharded data- and tensor-parallel steps, inside the user's jax.jit,
+with donation, nested, and shard_map, in Shardy's format (jax's default) and GSPMD's. Each format
+runs `sharded_programs.py` in a process of its own (the device count is fixed when jax starts)."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = pathlib.Path(__file__).with_name("sharded_programs.py")
+
+# Relative L2 error against jax.jit over every output: f32 moves powers of two only (exact);
+# f16's 11-bit mantissa through a two-layer step (measured 3.4e-4); fp8-hybrid's E4M3 matmuls
+# (measured 2.7e-3).
+TOLERANCE = {"f32": 0.0, "f16": 2e-3, "fp8-hybrid": 2e-2}
+
+
+def run(partitioner):
+    done = subprocess.run([sys.executable, str(SCRIPT), partitioner], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {line["case"]: line for line in map(json.loads, done.stdout.splitlines())}
+
+
+@pytest.mark.parametrize("partitioner", ["shardy", "gspmd"])
+def test_sharded_steps_match_jax_and_keep_their_shardings(partitioner):
+    cases = run(partitioner)
+    for policy, tolerance in TOLERANCE.items():
+        case = cases[f"data+tensor parallel step at {policy}"]
+        assert case["error"] <= tolerance, case
+        if partitioner == "shardy" or policy != "fp8-hybrid":
+            assert case["shardings_kept"], case
+    for name in ["f16 inside jax.jit, 3 steps", "f16 with donate_argnums", "scalified inside scalified"]:
+        assert cases[name]["error"] <= TOLERANCE["f16"] and cases[name]["shardings_kept"], cases[name]
+    assert cases["donated"]["deleted"], "donate_argnums did not donate"
+    assert cases["shard_map psum at f32"]["error"] == 0.0
+    if partitioner == "shardy":
+        assert cases["shard_map psum at f16"]["error"] <= TOLERANCE["f16"]
+    else:
+        assert "GSPMD manual computation" in cases["shard_map psum at f16"]["refused"]
