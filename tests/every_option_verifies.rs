@@ -86,6 +86,10 @@ fn modules() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
         .collect();
+    // Sharded programs (GSPMD's shard_map is left out: with run-time scales it is refused by design).
+    for name in ["sharded/dp_step_shardy_generic", "sharded/dp_step_gspmd", "sharded/shard_map_shardy_generic"] {
+        modules.push((name.to_string(), std::fs::read_to_string(scalify_tests::fixture(name)).unwrap()));
+    }
     modules.extend(REGRESSIONS.iter().map(|(name, text)| (name.to_string(), text.to_string())));
     modules
 }

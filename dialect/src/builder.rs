@@ -175,3 +175,11 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         self.value("stablehlo.clamp", &[low, value, high], value.r#type(), &[])
     }
 }
+
+/// Replaces the body of `op`'s region `index` by `body`'s blocks (`body` is left empty): a clone of a
+/// region op keeps every attribute and property, only its body is rewritten.
+pub fn replace_region_body(op: &OperationRef, index: usize, body: &melior::ir::Region) -> Result<(), String> {
+    let region = op.region(index).map_err(|e| e.to_string())?;
+    unsafe { mlir_sys::mlirRegionTakeBody(region.to_raw(), body.to_raw()) };
+    Ok(())
+}

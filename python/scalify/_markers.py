@@ -6,6 +6,7 @@ jax unchanged. The `_grad` variants are the identity forward and mark the cotang
 """
 
 import contextlib
+import inspect
 import threading
 
 import jax
@@ -26,6 +27,13 @@ def emitting_markers():
         _state.emit = previous
 
 
+def _ir_type(ctx, aval):
+    """The MLIR type of `aval` (jax >= 0.9 takes the module context too; jax 0.8 does not)."""
+    if len(inspect.signature(mlir.aval_to_ir_type).parameters) == 2:
+        return mlir.aval_to_ir_type(ctx.module_context, aval)
+    return mlir.aval_to_ir_type(aval)
+
+
 # Every marker's custom-call target: the pass consumes them, so jax.export may let them through.
 MARKER_TARGETS = []
 
@@ -40,7 +48,7 @@ def _marker_primitive(target):
         if not getattr(_state, "emit", False):
             return [x]
         (aval,) = ctx.avals_out
-        call = mlir.custom_call(target, result_types=[mlir.aval_to_ir_type(ctx.module_context, aval)], operands=[x])
+        call = mlir.custom_call(target, result_types=[_ir_type(ctx, aval)], operands=[x])
         return call.results
 
     mlir.register_lowering(primitive, lowering)

@@ -92,3 +92,28 @@ for policy in ["f32", "f16"]:
         print(json.dumps({"case": f"shard_map psum at {policy}", "refused": str(error)[:300]}), flush=True)
         continue
     report(f"shard_map psum at {policy}", result, jax.jit(sharded_sum_of_squares)(x))
+
+
+# A data-parallel training step written with shard_map: per-shard gradients, pmean across "data".
+def shard_map_step(w, x, y):
+    def local(w, x, y):
+        value, g = jax.value_and_grad(loss)(w, x, y)
+        g = jax.lax.pmean(g, "data")
+        return jax.tree.map(lambda p, q: p - 0.1 * q, w, g), jax.lax.pmean(value, "data")
+
+    replicated = {"a": P(), "b": P()}
+    return shard_map(local, mesh=mesh, in_specs=(replicated, P("data"), P("data")), out_specs=(replicated, P()))(w, x, y)
+
+
+w_replicated = jax.tree.map(lambda a: jax.device_put(a, NamedSharding(mesh, P())), w)
+expected = jax.jit(shard_map_step)(w_replicated, x, y)
+for policy in ["f32", "f16", "fp8-hybrid"]:
+    scalified = scalify.jit(shard_map_step, policy=policy)
+    try:
+        result = scalified(w_replicated, x, y)
+    except ValueError as error:
+        print(json.dumps({"case": f"shard_map step at {policy}", "refused": str(error)[:300]}), flush=True)
+        continue
+    fallbacks = sorted({f["op"] for f in scalified.lower(w_replicated, x, y).report.get("fallbacks", [])})
+    report(f"shard_map step at {policy}", result, expected)
+    print(json.dumps({"case": f"shard_map step at {policy}: fallbacks", "ops": fallbacks}), flush=True)

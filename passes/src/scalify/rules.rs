@@ -127,6 +127,18 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.while", While, Vote, "carried data at the entry scale, rescaled at each yield"),
     rule("stablehlo.case", Case, Vote, "branches yield data at a common scale"),
     rule("stablehlo.if", Case, Vote, "branches yield data at a common scale"),
+    // Collectives: a scale must mean the same on every device, so only static scales cross (an
+    // instance with a run-time scale falls back). Sums over N devices: r = R(sqrt(N)).
+    rule("stablehlo.all_reduce", CollectiveReduce, Vote, "sum: all_reduce(a)/r, sa*r, N = group size; max/min: sa"),
+    rule("stablehlo.reduce_scatter", CollectiveReduce, Vote, "as all_reduce, on each scattered block"),
+    rule("stablehlo.all_gather", CollectiveMove, Vote, "op(a), sa"),
+    rule("stablehlo.all_to_all", CollectiveMove, Vote, "op(a), sa"),
+    rule("stablehlo.collective_permute", CollectiveMove, Vote, "op(a), sa"),
+    rule("stablehlo.collective_broadcast", CollectiveMove, Vote, "op(a), sa"),
+    // Shardy (read unregistered). shard_map's body: rewritten, entered and left at static scales.
+    rule("sdy.manual_computation", IsolatedRegion, Vote, "body(a*sa/S) at S = static part of sa; results likewise"),
+    rule("sdy.sharding_constraint", Invariant, Vote, "op(a), sa"),
+    rule("sdy.reshard", Invariant, Vote, "op(a), sa"),
 ];
 
 /// `stablehlo.custom_call` targets scalify knows: the markers user code places (the Python package
@@ -142,6 +154,11 @@ pub const CUSTOM_CALLS: &[Rule] = &[
     rule("scalify.dynamic_rescale_l2_grad", RescaleL2, Vote, "as dynamic_rescale_l2, on a cotangent"),
     rule("scalify.fp8_forward", Marker, Vote, "identity; the FP8 lowering reads it as a format hint"),
     rule("scalify.fp8_backward", Marker, Vote, "identity; the FP8 lowering reads it as a format hint"),
+    // GSPMD's sharding annotations and manual-computation boundaries: the data moves, the scale stays
+    // (only static scales reach them: see `refuse_gspmd_manual_with_dynamic_scales`).
+    rule("Sharding", Invariant, Vote, "op(a), sa"),
+    rule("SPMDFullToShardShape", Invariant, Vote, "op(a), sa"),
+    rule("SPMDShardToFullShape", Invariant, Vote, "op(a), sa"),
 ];
 
 /// The row of `op` (for `stablehlo.custom_call`, of its target), if scalify has a rule for it.
@@ -154,7 +171,7 @@ pub fn find(op: &str, custom_call_target: Option<&str>) -> Option<&'static Rule>
 
 /// Whether `target` is one of scalify's markers (removable identities).
 pub fn is_marker(target: &str) -> bool {
-    CUSTOM_CALLS.iter().any(|rule| rule.op == target)
+    target.starts_with("scalify.") && CUSTOM_CALLS.iter().any(|rule| rule.op == target)
 }
 
 #[cfg(test)]

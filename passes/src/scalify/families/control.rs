@@ -6,13 +6,14 @@ use melior::ir::block::BlockLike;
 use melior::ir::operation::OperationLike;
 use melior::ir::{Block, BlockRef, Location, OperationRef, Region, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::InsertPoint;
+use scalify_dialect::builder::replace_region_body;
 use scalify_dialect::melior;
 use scalify_dialect::types::scalar_f32_type;
 
 use super::super::driver::rewrite_block_into;
 use super::super::rewriter::{Mapped, Rewriter, Scaled};
 use super::super::scale::{Scale, ScaleMath};
-use super::{is_float, operands, results};
+use super::{emit_like, is_float, operands, results};
 
 /// How one loop-carried value travels through the rewritten loop.
 #[derive(Clone, Copy, Debug)]
@@ -209,5 +210,79 @@ pub fn case<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> 
     let name = name.as_string_ref().as_str().unwrap_or("stablehlo.case").to_string();
     let new = rw.builder().op_with_regions(&name, &[selector], &types, regions);
     bind_arguments(rw, &old_results, &results(&new), &carries);
+    Ok(())
+}
+
+/// The static scale a value crosses an isolated region's boundary at: its own when static, else its
+/// compile-time factor (the run-time base, near 1, is folded into the data on the near side).
+fn boundary_scale(s: &Scaled) -> f32 {
+    if s.invariant {
+        return 1.0;
+    }
+    match s.scale {
+        Scale::Static(x) => x,
+        Scale::Dynamic { factor, .. } => factor,
+    }
+}
+
+/// An isolated region op run on each device's shard (Shardy's `sdy.manual_computation`, `shard_map`):
+/// the body cannot see run-time values from outside and the op's shardings describe its data alone, so
+/// every float crosses in and out at a static scale (`boundary_scale`). The body is rewritten like any
+/// region; the op keeps its attributes (shardings, manual axes).
+pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let (point, location) = (rw.point(), rw.location());
+    let old_block = op.region(0).ok().and_then(|r| r.first_block()).ok_or("region without a block")?;
+    let old_arguments = block_arguments(old_block);
+    if old_arguments.len() != op.operand_count() || op.region_count() != 1 {
+        return Err("expected one block argument per operand and one region".into());
+    }
+    let mut carries = Vec::new();
+    let mut new_operands = Vec::new();
+    let mut argument_types = Vec::new();
+    for (value, argument) in operands(&op).into_iter().zip(&old_arguments) {
+        match rw.lookup(value) {
+            Mapped::Scaled(s) => {
+                let fixed = boundary_scale(&s);
+                new_operands.push(rw.rescale(s, Scale::Static(fixed)));
+                argument_types.push(rw.data_type(argument.r#type()));
+                carries.push(Carry::Fixed(fixed));
+            }
+            Mapped::Plain(v) => {
+                new_operands.push(v);
+                argument_types.push(argument.r#type());
+                carries.push(Carry::Plain);
+            }
+        }
+    }
+    let (block, reference, terminator) = rewrite_region(rw, op, 0, &argument_types, &carries)?;
+    rw.set_point(InsertPoint::End(reference), location);
+    let yields: Vec<Mapped> = terminator_operands(terminator).into_iter().map(|v| rw.lookup(v)).collect();
+    let result_carries: Vec<Carry> = yields
+        .iter()
+        .map(|m| match m {
+            Mapped::Scaled(s) => Carry::Fixed(boundary_scale(s)),
+            Mapped::Plain(_) => Carry::Plain,
+        })
+        .collect();
+    let values = yielded(rw, &yields, &result_carries);
+    let terminator_name = terminator.name();
+    let terminator_name = terminator_name.as_string_ref().as_str().unwrap_or("sdy.return").to_string();
+    rw.builder().op(&terminator_name, &values, &[], &[]);
+    rw.set_point(point, location);
+    let result_types: Vec<Type> = results(&op)
+        .iter()
+        .zip(&result_carries)
+        .map(|(r, carry)| match carry {
+            Carry::Plain => r.r#type(),
+            _ => rw.data_type(r.r#type()),
+        })
+        .collect();
+    // A clone keeps the op's attributes and properties (an unregistered op keeps its `<{...}>` only
+    // as properties); its results take the data types and its region the rewritten body.
+    let new = emit_like(rw, op, &new_operands, &result_types);
+    let region = Region::new();
+    region.append_block(block);
+    replace_region_body(&new, 0, &region)?;
+    bind_arguments(rw, &results(&op), &results(&new), &result_carries);
     Ok(())
 }

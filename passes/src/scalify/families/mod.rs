@@ -1,5 +1,6 @@
 //! Rule families: the few shapes that scale rules take. `rules.rs` maps each op to one of these.
 
+mod collective;
 mod contraction;
 mod control;
 mod elementwise;
@@ -50,6 +51,9 @@ pub enum Family {
     Sort,
     While,
     Case,
+    CollectiveMove,
+    CollectiveReduce,
+    IsolatedRegion,
     RescaleMax,
     RescaleL1,
     RescaleL2,
@@ -84,6 +88,9 @@ impl Family {
             Family::Sort => "sort",
             Family::While => "while",
             Family::Case => "case",
+            Family::CollectiveMove => "collective-move",
+            Family::CollectiveReduce => "collective-reduce",
+            Family::IsolatedRegion => "isolated-region",
             Family::RescaleMax => "dynamic-rescale-max",
             Family::RescaleL1 => "dynamic-rescale-l1",
             Family::RescaleL2 => "dynamic-rescale-l2",
@@ -120,6 +127,9 @@ impl Family {
             Family::Sort => reduction::sort(rw, op),
             Family::While => control::while_loop(rw, op),
             Family::Case => control::case(rw, op),
+            Family::CollectiveMove => collective::moving(rw, op),
+            Family::CollectiveReduce => collective::reducing(rw, op),
+            Family::IsolatedRegion => control::isolated_region(rw, op),
             Family::RescaleMax => dynamic_rescale(rw, op, Statistic::Max),
             Family::RescaleL1 => dynamic_rescale(rw, op, Statistic::L1),
             Family::RescaleL2 => dynamic_rescale(rw, op, Statistic::L2),

@@ -16,7 +16,7 @@ use super::{Sentinels, align_to_max, is_float, operands, results};
 
 /// What a computation region does with its arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Body {
+pub(super) enum Body {
     /// `return add(x, y)`: sums scale like the data.
     Sum,
     /// `return max(x, y)` / `min(x, y)`.
@@ -29,7 +29,7 @@ enum Body {
     Other,
 }
 
-fn body_kind(op: &OperationRef, region_index: usize) -> Body {
+pub(super) fn body_kind(op: &OperationRef, region_index: usize) -> Body {
     let Some(block) = op.region(region_index).ok().and_then(|r| r.first_block()) else { return Body::Other };
     let mut ops = Vec::new();
     let mut next = block.first_operation();
@@ -90,7 +90,7 @@ fn is_scale_free_constant(op: &OperationRef) -> bool {
 /// Float values converted to the op's original float type, read off its results (XLA wants one float
 /// type across a region op's operands; the original operands may be arguments whose type the scaled
 /// signature already changed).
-fn in_original_precision<'c: 'a, 'a>(
+pub(super) fn in_original_precision<'c: 'a, 'a>(
     rw: &Rewriter<'c, 'a>,
     op: &OperationRef<'c, 'a>,
     values: &[Value<'c, 'a>],
