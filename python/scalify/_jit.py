@@ -7,6 +7,7 @@ import json
 import jax
 import jax.numpy as jnp
 import numpy as np
+import jax.extend.backend
 import jax.extend.mlir as jax_extend_mlir
 from jax.interpreters import mlir as jax_mlir
 from jaxlib.mlir import ir
@@ -197,7 +198,9 @@ class _Compiled:
         signature = _Signature.of(text)
         self.signature = signature
         self.out_tree = exported.out_tree
-        serialized = jax_extend_mlir.serialize_portable_artifact(text, _target_version())
+        # As jax.export serializes: Shardy ops kept as such where the backend reads them (mixed).
+        mixed = getattr(jax.extend.backend.get_backend(), "serialize_with_sdy", False)
+        serialized = jax_extend_mlir.serialize_portable_artifact(text.encode(), _target_version(), mixed)
         changes = dict(
             mlir_module_serialized=serialized,
             in_avals=signature.in_avals,
