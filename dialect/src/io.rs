@@ -127,6 +127,17 @@ fn finish_parse<'c>(
                 )
             });
         }
+        let newer = ["unknown StableHLO attribute", "unknown StableHLO type", "custom op 'stablehlo."];
+        if diagnostics.iter().any(|d| newer.iter().any(|n| d.message.contains(n))) {
+            diagnostics.push(Diagnostic {
+                severity: crate::Severity::Note,
+                ..Diagnostic::error(
+                    "the module may come from a newer StableHLO than the linked one (1.13, libIREECompiler \
+                     3.10.0): jax >= 0.11 writes some attributes (replica_group_mesh_axes in shard_map \
+                     collectives) that it cannot read",
+                )
+            });
+        }
         if !bytes.starts_with(BYTECODE_MAGIC) && bytes.windows(BYTECODE_MAGIC.len()).any(|w| w == BYTECODE_MAGIC) {
             // MLIR bytecode inside other bytes: what `jax.export.Exported.serialize()` writes.
             diagnostics.push(Diagnostic {

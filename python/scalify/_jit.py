@@ -212,20 +212,21 @@ class _Compiled:
             module_kept_var_idx=tuple(range(len(signature.in_avals))),
             _get_vjp=None,
         )
-        # Named shardings are newer than jax 0.8's Exported (`_has_named_shardings` and the lists).
-        if getattr(exported, "_has_named_shardings", False):
-            if not jax.config.jax_use_shardy_partitioner:
+        # Named shardings: absent from jax 0.8's Exported, optional in 0.9-0.10
+        # (`_has_named_shardings`), always there from 0.11.
+        fields = {field.name for field in dataclasses.fields(exported)}
+        if "_in_named_shardings" in fields:
+            if "_has_named_shardings" in fields and not jax.config.jax_use_shardy_partitioner:
                 # GSPMD: the module's own `mhlo.sharding` annotations place the values (jax 0.10
                 # cannot call an export's named shardings without Shardy).
                 changes["_has_named_shardings"] = False
-            else:
+            elif getattr(exported, "_has_named_shardings", True):
                 changes["_in_named_shardings"] = _widen(
                     exported._in_named_shardings, signature.scaled_arguments, _replicated
                 )
                 changes["_out_named_shardings"] = _widen(
                     exported._out_named_shardings, signature.scaled_results, _replicated
                 )
-        fields = {field.name for field in dataclasses.fields(exported)}
         self.exported = dataclasses.replace(exported, **{k: v for k, v in changes.items() if k in fields})
         self.out_floats = [jnp.issubdtype(a.dtype, jnp.floating) for a in exported.out_avals]
         self._call = jax.jit(self._run, donate_argnums=donate_argnums)

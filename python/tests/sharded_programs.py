@@ -89,7 +89,7 @@ for policy in ["f32", "f16"]:
         result = scalify.jit(sharded_sum_of_squares, policy=policy)(x)
     except ValueError as error:
         # GSPMD's manual computations with run-time scales are refused (XLA would abort).
-        print(json.dumps({"case": f"shard_map psum at {policy}", "refused": str(error)[:300]}), flush=True)
+        print(json.dumps({"case": f"shard_map psum at {policy}", "refused": str(error)[:3000]}), flush=True)
         continue
     report(f"shard_map psum at {policy}", result, jax.jit(sharded_sum_of_squares)(x))
 
@@ -112,7 +112,7 @@ for policy in ["f32", "f16", "fp8-hybrid"]:
     try:
         result = scalified(w_replicated, x, y)
     except ValueError as error:
-        print(json.dumps({"case": f"shard_map step at {policy}", "refused": str(error)[:300]}), flush=True)
+        print(json.dumps({"case": f"shard_map step at {policy}", "refused": str(error)[:3000]}), flush=True)
         continue
     fallbacks = sorted({f["op"] for f in scalified.lower(w_replicated, x, y).report.get("fallbacks", [])})
     report(f"shard_map step at {policy}", result, expected)

@@ -7,14 +7,19 @@ import pathlib
 import subprocess
 import sys
 
+import jax
 import pytest
 
 SCRIPT = pathlib.Path(__file__).with_name("sharded_programs.py")
 
-# Relative L2 error against jax.jit over every output: f32 moves powers of two only (exact);
+# Relative L2 error against jax.jit over every output: f32 moves powers of two only (measured 0 on
+# jax 0.10, 6e-9 on jax 0.12, whose XLA fuses the two programs differently);
 # f16's 11-bit mantissa through a two-layer step (measured 3.4e-4); fp8-hybrid's E4M3 matmuls
 # (measured 2.7e-3).
-TOLERANCE = {"f32": 0.0, "f16": 2e-3, "fp8-hybrid": 2e-2}
+TOLERANCE = {"f32": 1e-7, "f16": 2e-3, "fp8-hybrid": 2e-2}
+# jax >= 0.11 writes shard_map's collectives with `#stablehlo.replica_group_mesh_axes`, which the
+# linked StableHLO (1.13) cannot read: refused with a note saying so.
+NEWER_STABLEHLO = tuple(int(p) for p in jax.__version__.split(".")[:2]) >= (0, 11)
 
 
 def run(partitioner):
@@ -25,6 +30,8 @@ def run(partitioner):
 
 @pytest.mark.parametrize("partitioner", ["shardy", "gspmd"])
 def test_sharded_steps_match_jax_and_keep_their_shardings(partitioner):
+    if partitioner == "gspmd" and NEWER_STABLEHLO:
+        pytest.skip("jax >= 0.11 cannot call a jax.export function under GSPMD (its own Exported.call fails alike)")
     cases = run(partitioner)
     for policy, tolerance in TOLERANCE.items():
         case = cases[f"data+tensor parallel step at {policy}"]
@@ -34,6 +41,10 @@ def test_sharded_steps_match_jax_and_keep_their_shardings(partitioner):
     for name in ["f16 inside jax.jit, 3 steps", "f16 with donate_argnums", "scalified inside scalified"]:
         assert cases[name]["error"] <= TOLERANCE["f16"] and cases[name]["shardings_kept"], cases[name]
     assert cases["donated"]["deleted"], "donate_argnums did not donate"
+    if NEWER_STABLEHLO:
+        for name in ["shard_map psum at f32", "shard_map psum at f16", "shard_map step at f32", "shard_map step at f16"]:
+            assert "newer StableHLO" in cases[name]["refused"], cases[name]
+        return
     assert cases["shard_map psum at f32"]["error"] == 0.0
     # shard_map training step (pmean of gradients): its body is rewritten, the collectives take
     # their rule (static scales). f32: 9e-8 measured (pmean's divide, see docs/results.md).
