@@ -426,6 +426,7 @@ fn merge(into: &mut Report, from: Report) {
     into.fallbacks.extend(from.fallbacks);
     into.dots.extend(from.dots);
     into.statistic_reductions += from.statistic_reductions;
+    into.range_rescales += from.range_rescales;
     into.statistic_bytes += from.statistic_bytes;
 }
 

@@ -44,6 +44,9 @@ pub struct Report {
     /// Reductions emitted to read data statistics (dynamic rescales), and the bytes they read.
     pub statistic_reductions: usize,
     pub statistic_bytes: i64,
+    /// Results of unbounded magnitude (exp, fallbacks) given a run-time scale from their own max
+    /// because the data type's range is narrower than their type's.
+    pub range_rescales: usize,
 }
 
 impl Report {
@@ -73,6 +76,7 @@ impl Report {
             "fallbacks": self.fallbacks.iter().map(|f| json!({"op": f.op, "location": f.location, "reason": f.reason})).collect::<Vec<_>>(),
             "fallback_count": self.fallbacks.len(),
             "statistic_reductions": self.statistic_reductions,
+            "range_rescales": self.range_rescales,
             "statistic_bytes": self.statistic_bytes,
             "dots": self.dots.iter().map(|d| json!({
                 "op": d.op, "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,

@@ -12,7 +12,7 @@ use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op
 use super::super::scale::{Scale, ScaleMath};
 use super::{
     Sentinels, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, taken_from,
-    unscaled, votes,
+    unbounded, unscaled, votes,
 };
 
 fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
@@ -219,7 +219,8 @@ pub fn sqrt<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, rec
     Ok(())
 }
 
-/// a^n at sa^n for a splat integer exponent n and a static scale; otherwise unscaled.
+/// a^n at sa^n for a splat integer exponent n and a static scale; otherwise computed unscaled, its
+/// magnitude unbounded (`unbounded`).
 pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
     let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= 64.0);
@@ -232,7 +233,7 @@ pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) ->
             bind_one(rw, op, Scaled::new(data, Scale::Static(scale)));
             Ok(())
         }
-        _ => unscaled(rw, op),
+        _ => unbounded(rw, op),
     }
 }
 

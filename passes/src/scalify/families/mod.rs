@@ -40,6 +40,8 @@ pub enum Family {
     Rsqrt,
     Power,
     Unscaled,
+    Unbounded,
+    AtInputScale,
     Convert,
     Constant,
     Iota,
@@ -77,6 +79,8 @@ impl Family {
             Family::Rsqrt => "rsqrt",
             Family::Power => "power",
             Family::Unscaled => "unscaled",
+            Family::Unbounded => "unbounded",
+            Family::AtInputScale => "at-input-scale",
             Family::Convert => "convert",
             Family::Constant => "constant",
             Family::Iota => "iota",
@@ -116,6 +120,8 @@ impl Family {
             Family::Rsqrt => elementwise::sqrt(rw, op, true),
             Family::Power => elementwise::power(rw, op),
             Family::Unscaled => unscaled(rw, op),
+            Family::Unbounded => unbounded(rw, op),
+            Family::AtInputScale => at_input_scale(rw, op),
             Family::Convert => elementwise::convert(rw, op),
             Family::Constant => elementwise::constant(rw, op),
             Family::Iota => elementwise::iota(rw, op),
@@ -242,9 +248,9 @@ pub(crate) fn bind_results<'c: 'a, 'a>(
     }
 }
 
-/// The op computed on unscaled values in its original types; float results get scale 1. This is
-/// both the `Unscaled` family (exp, tanh, ...) and the driver's fallback for ops without a rule.
-pub(crate) fn unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+/// The op computed on unscaled values in its original types: each float operand unscaled to its
+/// original type, the op cloned on them.
+fn computed_unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> OperationRef<'c, 'a> {
     let new_operands: Vec<Value> = operands(&op)
         .into_iter()
         .map(|v| match rw.lookup(v) {
@@ -257,8 +263,59 @@ pub(crate) fn unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
             Mapped::Plain(p) => p,
         })
         .collect();
-    let copy = rw.clone_op(op, &new_operands);
+    rw.clone_op(op, &new_operands)
+}
+
+/// The `Unscaled` family (tanh, log, erf: results of bounded magnitude): computed unscaled, float
+/// results at scale 1.
+pub(crate) fn unscaled<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let copy = computed_unscaled(rw, op);
     bind_results(rw, op, copy, Scale::ONE);
+    Ok(())
+}
+
+/// Whether data of the current data type spans less than values of `original` do (f16 and FP8
+/// against f32; bf16 spans f32's range): a result at scale 1 could leave it.
+fn narrower_range(rw: &Rewriter, original: Value) -> bool {
+    let original = scalify_dialect::ElementType::of(scalify_dialect::types::element_type_of(original.r#type()));
+    original.is_some_and(|o| 2.0 * rw.data_element().max_finite() < o.max_finite())
+}
+
+/// The `Unbounded` family (exp, cbrt, lgamma: results whose magnitude the inputs' scales do not bound)
+/// and the driver's fallback: computed unscaled; where the data type's range is narrower than the
+/// result's type, each float result takes its scale from its own max |x| at run time (one reduction,
+/// counted as `range_rescales` in the report), so `exp(8x)` never overflows f16 silently.
+pub(crate) fn unbounded<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let copy = computed_unscaled(rw, op);
+    for (o, n) in op.results().zip(copy.results()) {
+        let (o, n): (Value, Value) = (o.into(), n.into());
+        if !is_float(o) {
+            rw.bind_plain(o, n);
+        } else if narrower_range(rw, n) {
+            let scaled = rw.normalize(n, Scale::ONE, Statistic::Max, 0.0);
+            rw.report.range_rescales += 1;
+            rw.bind_scaled(o, scaled);
+        } else {
+            let scaled = rw.wrap(n, Scale::ONE);
+            rw.bind_scaled(o, scaled);
+        }
+    }
+    Ok(())
+}
+
+/// floor, ceil, round, remainder, reduce_precision: computed unscaled, the result re-expressed at its
+/// first operand's scale (|floor(x)| <= |x| + 1, |rem(x, y)| <= |x|), which bounds its data.
+pub(crate) fn at_input_scale<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let input = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let scale = if input.invariant { Scale::ONE } else { input.scale };
+    let copy = computed_unscaled(rw, op);
+    let result: Value = copy.result(0).map_err(|e| e.to_string())?.into();
+    let builder = rw.builder();
+    let reciprocal = ScaleMath::new(&builder, rw.options.rounding).reciprocal(scale);
+    let wide = rw.convert(result, scalify_dialect::ElementType::F32);
+    let data = rw.multiply_by_scale(wide, reciprocal);
+    let scaled = rw.wrap(data, scale);
+    rw.bind_scaled(op.result(0).map_err(|e| e.to_string())?.into(), scaled);
     Ok(())
 }
 
@@ -276,10 +333,10 @@ fn dynamic_rescale<'c: 'a, 'a>(
     Ok(())
 }
 
-/// The driver's fallback for an op without a rule (or outside its rule): computed unscaled, which
-/// cannot fail.
+/// The driver's fallback for an op without a rule (or outside its rule): computed unscaled, with a
+/// run-time scale where the data type is narrower (nothing is known of its magnitude); cannot fail.
 pub(crate) fn unscaled_fallback<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
-    unscaled(rw, op).expect("the unscaled computation applies to every op");
+    unbounded(rw, op).expect("the unscaled computation applies to every op");
 }
 
 pub(crate) fn scaled_operands<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Scaled<'c, 'a>> {
