@@ -152,7 +152,7 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
         if body == Body::MaxMin {
             bind_scaled_results(rw, op, new, scale, 1.0);
         } else {
-            let r = pow2::round((reduced_count(&op)? as f64).sqrt() as f32, rw.options.rounding);
+            let r = pow2::round((reduced_count(&op)?.max(1) as f64).sqrt() as f32, rw.options.rounding);
             let builder = rw.builder();
             let out_scale = ScaleMath::new(&builder, rw.options.rounding).mul(scale, Scale::Static(r));
             bind_scaled_results(rw, op, new, out_scale, 1.0 / r);
