@@ -159,8 +159,11 @@ fn runtime(modules: &[PathBuf], runs: usize) {
             .map(|a| TensorSpec { dtype: DType::from_mlir_name(&a.ty.element).unwrap(), shape: a.ty.shape.clone() })
             .collect();
         let mut random = RandomInputs::new(0);
-        let inputs: Vec<_> =
-            specs.iter().zip(&signature.arguments).map(|(s, a)| random.array(s, a.index_bound)).collect();
+        let inputs: Vec<_> = specs
+            .iter()
+            .zip(&signature.arguments)
+            .map(|(s, a)| random.array(s, a.index_bound, a.nonnegative))
+            .collect();
         let start = Instant::now();
         let original = client.compile(&text).unwrap();
         let original_compile = start.elapsed();

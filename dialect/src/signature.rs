@@ -28,6 +28,9 @@ pub struct Argument {
     /// For an integer argument that indexes another tensor (gather, scatter, dynamic_slice,
     /// dynamic_update_slice), the exclusive upper bound of valid indices.
     pub index_bound: Option<i64>,
+    /// For a float argument, whether its values reach a square root or logarithm (through products,
+    /// sums, quotients and layout ops: Adam's second moment), so that only non-negative ones are valid.
+    pub nonnegative: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +144,32 @@ fn index_bound(module: &Module, value: Value, depth: usize) -> Option<i64> {
     bound
 }
 
+/// Ops a value passes through on its way to a square root or logarithm in a training step.
+const TOWARD_SQRT: &[&str] = &[
+    "stablehlo.multiply",
+    "stablehlo.add",
+    "stablehlo.divide",
+    "stablehlo.reshape",
+    "stablehlo.broadcast_in_dim",
+    "stablehlo.convert",
+    "stablehlo.transpose",
+    "stablehlo.slice",
+];
+
+/// Whether `value` reaches the operand of sqrt, rsqrt, log or log_plus_one within `depth` steps.
+fn reaches_sqrt_or_log(value: Value, depth: usize) -> bool {
+    uses(value).into_iter().any(|(user, _)| {
+        let name = user.name().as_string_ref().as_str().unwrap_or("").to_string();
+        match name.as_str() {
+            "stablehlo.sqrt" | "stablehlo.rsqrt" | "stablehlo.log" | "stablehlo.log_plus_one" => true,
+            name if depth > 0 && TOWARD_SQRT.contains(&name) => {
+                user.results().any(|result| reaches_sqrt_or_log(result.into(), depth - 1))
+            }
+            _ => false,
+        }
+    })
+}
+
 pub fn signature(module: &Module) -> Option<Signature> {
     let function = entry_function(module)?;
     let name = function.attribute("sym_name").ok()?.to_string().trim_matches('"').to_string();
@@ -151,7 +180,12 @@ pub fn signature(module: &Module) -> Option<Signature> {
             let value: Value = arg.into();
             let ty = TensorType::of(value.r#type());
             let is_integer = ty.element.starts_with('i') && ty.element != "i1" || ty.element.starts_with("ui");
-            Argument { index_bound: if is_integer { index_bound(module, value, 0) } else { None }, ty }
+            let is_float = ty.element.starts_with('f') || ty.element.starts_with("bf");
+            Argument {
+                index_bound: if is_integer { index_bound(module, value, 0) } else { None },
+                nonnegative: is_float && reaches_sqrt_or_log(value, 6),
+                ty,
+            }
         })
         .collect();
     let results = body.terminator()?.operands().map(|v| TensorType::of(v.r#type())).collect();

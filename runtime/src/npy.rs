@@ -36,8 +36,34 @@ fn header_field<'h>(header: &'h str, key: &str) -> Option<&'h str> {
 /// Reads a `.npy` file. `expected` resolves void records (`<V2`, `|V1`) and must match otherwise.
 pub fn read(path: &Path, expected: Option<DType>) -> Result<HostArray, NpyError> {
     let name = path.display().to_string();
-    let format = |reason: &str| NpyError::Format { path: name.clone(), reason: reason.to_string() };
     let bytes = std::fs::read(path).map_err(|source| NpyError::Io { path: name.clone(), source })?;
+    decode(&name, &bytes, expected)
+}
+
+/// The arrays of a `.npz` file (`np.savez`, `np.savez_compressed`) in the order they were saved, with
+/// their names; each decoded as `decode` does, with `expected[i]` for the i-th.
+pub fn read_npz(path: &Path, expected: &[Option<DType>]) -> Result<Vec<(String, HostArray)>, NpyError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| NpyError::Io { path: name.clone(), source })?;
+    let format = |reason: String| NpyError::Format { path: name.clone(), reason };
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| format(format!("not a .npz archive: {e}")))?;
+    let mut arrays = Vec::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).map_err(|e| format(e.to_string()))?;
+        let member = entry.name().trim_end_matches(".npy").to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes)
+            .map_err(|source| NpyError::Io { path: name.clone(), source })?;
+        let array = decode(&format!("{name}[{member}]"), &bytes, expected.get(index).copied().flatten())?;
+        arrays.push((member, array));
+    }
+    Ok(arrays)
+}
+
+/// Decodes the bytes of a `.npy` file named `name` (for errors).
+pub fn decode(name: &str, bytes: &[u8], expected: Option<DType>) -> Result<HostArray, NpyError> {
+    let name = name.to_string();
+    let format = |reason: &str| NpyError::Format { path: name.clone(), reason: reason.to_string() };
     if bytes.len() < 10 || !bytes.starts_with(MAGIC) {
         return Err(format("missing the \\x93NUMPY magic"));
     }

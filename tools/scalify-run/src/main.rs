@@ -20,8 +20,9 @@ use serde_json::{Value as Json, json};
 struct Cli {
     /// The module (MLIR text or bytecode); its `main` (or only public function) is run.
     module: PathBuf,
-    /// One .npy file per argument, in order. bfloat16/float8 void records are read as the argument's type.
-    #[arg(long, num_args = 1.., value_name = "NPY")]
+    /// Arguments in order: one .npy file each, or .npz archives (`np.savez`) whose arrays count in the
+    /// order saved. bfloat16/float8 void records are read as the argument's type.
+    #[arg(long, num_args = 1.., value_name = "NPY|NPZ")]
     inputs: Vec<PathBuf>,
     /// Random inputs: floats ~ N(0, 1); integers used as indices uniform over their valid range,
     /// other integers uniform over [0, 8); pred a fair coin.
@@ -120,18 +121,30 @@ fn inputs(cli: &Cli, loaded: &Loaded) -> Result<Vec<HostArray>, Failure> {
             .map(|(i, (spec, argument))| match scales.contains(&i) {
                 // A scaled signature's scales: 1, so the data is the value.
                 true => Ok(HostArray::from_f32(Vec::new(), &[1.0])?),
-                false => Ok(random.array(spec, argument.index_bound)),
+                false => Ok(random.array(spec, argument.index_bound, argument.nonnegative)),
             })
             .collect();
     }
-    if cli.inputs.len() != loaded.specs.len() {
+    let mut arrays = Vec::new();
+    for path in &cli.inputs {
+        let next = arrays.len();
+        if path.extension().is_some_and(|e| e == "npz") {
+            let expected: Vec<Option<DType>> = loaded.specs.iter().skip(next).map(|s| Some(s.dtype)).collect();
+            arrays.extend(npy::read_npz(path, &expected)?.into_iter().map(|(_, array)| array));
+        } else {
+            arrays.push(npy::read(path, loaded.specs.get(next).map(|s| s.dtype))?);
+        }
+    }
+    if arrays.len() != loaded.specs.len() {
         return Err(Failure(format!(
-            "error: {} takes {} arguments; give as many --inputs, or --random-inputs",
+            "error: {} takes {} arguments, the inputs hold {}; give as many (.npy files or .npz arrays), or \
+             --random-inputs",
             cli.module.display(),
-            loaded.specs.len()
+            loaded.specs.len(),
+            arrays.len()
         )));
     }
-    cli.inputs.iter().zip(&loaded.specs).map(|(path, spec)| Ok(npy::read(path, Some(spec.dtype))?)).collect()
+    Ok(arrays)
 }
 
 /// `DIR/<prefix>_000.npy`, ... in order.
