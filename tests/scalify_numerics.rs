@@ -404,3 +404,34 @@ fn reductions_over_empty_dimensions_give_what_the_original_gives() {
         assert_eq!(actual[0].to_f64(), expected[0].to_f64(), "{options}");
     }
 }
+
+/// The user's own low-precision types are kept (`keep-types`, on by default at data-type=f32): a bf16
+/// dot and tanh stay bf16 and the rewrite is bit-exact against the original; `keep-types=false` turns
+/// them into f32 ops.
+#[test]
+fn user_bf16_ops_stay_bf16_at_f32() {
+    let module = "func.func @main(%a: tensor<16x32xbf16>, %b: tensor<32x8xbf16>, %c: tensor<16x8xf32>) -> (tensor<16x8xbf16>, tensor<16x8xf32>) {
+      %0 = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<16x32xbf16>, tensor<32x8xbf16>) -> tensor<16x8xbf16>
+      %1 = stablehlo.tanh %0 : tensor<16x8xbf16>
+      %2 = stablehlo.convert %1 : (tensor<16x8xbf16>) -> tensor<16x8xf32>
+      %3 = stablehlo.add %2, %c : tensor<16x8xf32>
+      return %1, %3 : tensor<16x8xbf16>, tensor<16x8xf32>
+    }";
+    let (kept, _) = scalify_text(module, "data-type=f32");
+    assert!(
+        kept.contains("-> tensor<16x8xbf16>") && kept.contains("(tensor<16x32xbf16>, tensor<32x8xbf16>)"),
+        "{kept}"
+    );
+    let values = |n: usize, k: f64| -> Vec<f64> { (0..n).map(|i| ((i * 37 % 23) as f64 - 11.0) * k).collect() };
+    let inputs = [
+        HostArray::from_f64(DType::BF16, vec![16, 32], &values(512, 0.05)).unwrap(),
+        HostArray::from_f64(DType::BF16, vec![32, 8], &values(256, 0.03)).unwrap(),
+        HostArray::from_f64(DType::F32, vec![16, 8], &values(128, 0.1)).unwrap(),
+    ];
+    let (expected, actual) = (run(module, &inputs), run(&kept, &inputs));
+    for (a, e) in actual.iter().zip(&expected) {
+        assert_eq!(a.to_f64(), e.to_f64(), "bit-exact");
+    }
+    let (widened, _) = scalify_text(module, "data-type=f32 keep-types=false");
+    assert!(widened.contains("(tensor<16x32xf32>, tensor<32x8xf32>) -> tensor<16x8xf32>"), "{widened}");
+}

@@ -42,6 +42,7 @@ class Policy:
     rescale_results: str | None = None
     fp8_min_flops: int = 0
     strict: bool = False
+    keep_types: bool | None = None
 
     @classmethod
     def preset(cls, name, **overrides):
@@ -54,7 +55,9 @@ class Policy:
         for item in presets[name].split():
             key, value = item.split("=", 1)
             field = key.replace("-", "_")
-            values[field] = int(value) if field == "fp8_min_flops" else value == "true" if field == "strict" else value
+            values[field] = (
+                int(value) if field == "fp8_min_flops" else value == "true" if field in ("strict", "keep_types") else value
+            )
         assert set(values) <= set(fields), f"preset {name} has options Policy lacks: {set(values) - set(fields)}"
         return dataclasses.replace(cls(**values), **overrides)
 
@@ -63,7 +66,9 @@ class Policy:
         # first call.
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            allowed = (int,) if field.name == "fp8_min_flops" else (bool,) if field.name == "strict" else (str,)
+            allowed = (
+                (int,) if field.name == "fp8_min_flops" else (bool,) if field.name in ("strict", "keep_types") else (str,)
+            )
             if value is not None and (not isinstance(value, allowed) or isinstance(value, bool) != (allowed == (bool,))):
                 raise TypeError(
                     f"Policy.{field.name} must be {allowed[0].__name__}"

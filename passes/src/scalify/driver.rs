@@ -56,6 +56,13 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     let target = (name == "stablehlo.custom_call")
         .then(|| op.attribute("call_target_name").ok().map(|a| a.to_string().trim_matches('"').to_string()))
         .flatten();
+    // The user's own narrower float types stay (a bf16 dot under data-type=f32): see `keep_types`.
+    let role_element = rw.data_element();
+    if rw.options.keeps_types()
+        && let Some(narrower) = narrowest_result_element(&op).filter(|e| e.bits() < role_element.bits())
+    {
+        rw.set_data_element(narrower);
+    }
     let mark = rw.mark();
     let reason = match rules::find(&name, target.as_deref()) {
         Some(rule) => match Family::apply(rule, rw, op) {
@@ -65,6 +72,7 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
                 if std::env::var_os("SCALIFY_TRACE").is_some() {
                     trace(rw, &op);
                 }
+                rw.set_data_element(role_element);
                 return;
             }
             Err(reason) => reason,
@@ -78,6 +86,17 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     unscaled_fallback(rw, op);
     verify_inserted(rw, mark, &op, "unscaled fallback");
     rw.report.fallback(&name, location_text(op.location()), reason);
+    rw.set_data_element(role_element);
+}
+
+/// The narrowest float element type among `op`'s results, if it has float results.
+fn narrowest_result_element(op: &OperationRef) -> Option<ElementType> {
+    op.results()
+        .filter_map(|r| {
+            let v: Value = r.into();
+            is_float_tensor(v.r#type()).then(|| ElementType::of(element_type_of(v.r#type()))).flatten()
+        })
+        .min_by_key(|e| e.bits())
 }
 
 /// A rule emitted IR that does not verify: named by op, rule and location.

@@ -59,6 +59,10 @@ pub struct Options {
     /// stored between steps returns to unit data every step instead of drifting with rounded
     /// constants (AdamW's b2 = 0.95 has scale 0.5 and doubles v's data each step).
     pub rescale_results: Option<Statistic>,
+    /// An op whose results are of a float type narrower than its data type (a bf16 dot under
+    /// `data-type=f32`) computes with data of that type: the user's own low-precision types are kept.
+    /// Unset: on when the data type is f32 (the rewrite is then a faithful check of the user's program).
+    pub keep_types: Option<bool>,
 }
 
 impl Default for Options {
@@ -80,6 +84,7 @@ impl Default for Options {
             fp8_min_flops: 0,
             rescale_inputs: None,
             rescale_results: None,
+            keep_types: None,
         }
     }
 }
@@ -157,6 +162,11 @@ impl Options {
             .unwrap_or(self.data_type)
     }
 
+    /// Whether narrower user types are kept (see `keep_types`).
+    pub fn keeps_types(&self) -> bool {
+        self.keep_types.unwrap_or(self.data_type == ElementType::F32)
+    }
+
     /// The data type of an op in `role`.
     pub fn data_type_for(&self, role: Role) -> ElementType {
         let by_role = match role {
@@ -210,6 +220,7 @@ impl Options {
                     self.apply(preset, given)?;
                 }
                 "data-type" => self.data_type = data_type(key, value)?,
+                "keep-types" => self.keep_types = Some(boolean(key, value)?),
                 "forward-data-type" => self.forward_data_type = Some(data_type(key, value)?),
                 "backward-data-type" => self.backward_data_type = Some(data_type(key, value)?),
                 "optimizer-data-type" => self.optimizer_data_type = Some(data_type(key, value)?),
