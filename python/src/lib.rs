@@ -25,6 +25,15 @@ fn rewrite(py: Python<'_>, module: &str, options: &str) -> PyResult<(String, Str
     }
 }
 
+/// The pass's options as declared (name, values, default, help), in declaration order.
+#[pyfunction]
+fn options() -> Vec<(String, String, String, String)> {
+    scalify_passes::scalify::policy::OPTIONS
+        .iter()
+        .map(|o| (o.name.to_string(), o.values.to_string(), o.default.to_string(), o.help.to_string()))
+        .collect()
+}
+
 /// Checks pass options without running anything; raises ValueError naming the bad option.
 #[pyfunction]
 fn check_options(options: &str) -> PyResult<()> {
@@ -49,5 +58,6 @@ fn _scalify(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(library_version, module)?)?;
     module.add_function(wrap_pyfunction!(presets, module)?)?;
     module.add_function(wrap_pyfunction!(check_options, module)?)?;
+    module.add_function(wrap_pyfunction!(options, module)?)?;
     Ok(())
 }

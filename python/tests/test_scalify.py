@@ -1,5 +1,7 @@
 """scalify.jit against jax.jit, scaled pytrees, markers, and FP8 training steps on real data."""
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -241,3 +243,17 @@ def test_a_scaled_signature_feeding_an_unscaled_op_matches_jax():
     actual = np.asarray(scalify.unscale(scalify.jit(grad, policy="fp8-hybrid")(w)), np.float64)
     # f16 data (11-bit mantissa) through tanh and two products: 2e-3 relative L2.
     assert np.linalg.norm(actual - expected) <= 2e-3 * np.linalg.norm(expected)
+
+
+def test_policy_fields_are_the_pass_options_as_declared():
+    from scalify import _scalify
+
+    declared = {name.replace("-", "_"): (values, default) for name, values, default, _ in _scalify.options()}
+    declared.pop("preset")
+    fields = {f.name: f.default for f in dataclasses.fields(scalify.Policy)}
+    assert set(fields) == set(declared), set(fields) ^ set(declared)
+    for name, (values, default) in declared.items():
+        expected = None if default == "unset" else {"true": True, "false": False}.get(default, default)
+        if values == "N":
+            expected = int(default)
+        assert fields[name] == expected, f"Policy.{name} defaults to {fields[name]!r}, the pass to {default!r}"

@@ -89,6 +89,84 @@ impl Default for Options {
     }
 }
 
+/// One option of the pass, declared once (like MLIR's `Passes.td`): the parser below handles each,
+/// and the CLI's help, the unknown-option error, the README's option table and the Python `Policy`
+/// (checked by tests) are made from these rows.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    /// The values, as `a|b|c`, or a word for a number.
+    pub values: &'static str,
+    /// The default as the parser applies it ("unset" where another option decides).
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+const fn option(name: &'static str, values: &'static str, default: &'static str, help: &'static str) -> OptionSpec {
+    OptionSpec { name, values, default, help }
+}
+
+pub const OPTIONS: &[OptionSpec] = &[
+    option("preset", "f32|f16|bf16|fp8-hybrid", "unset", "a named policy; options after it override it"),
+    option("data-type", "f32|f16|bf16", "f32", "element type of every scaled tensor's data"),
+    option(
+        "forward-data-type",
+        "f32|f16|bf16",
+        "unset",
+        "data type of forward ops (JAX's name stack); data-type if unset",
+    ),
+    option("backward-data-type", "f32|f16|bf16", "unset", "data type of backward ops; data-type if unset"),
+    option(
+        "optimizer-data-type",
+        "f32|f16|bf16",
+        "unset",
+        "data type of the optimizer's update; data-type if unset (f32 with f16 data)",
+    ),
+    option(
+        "state-data-type",
+        "f32|f16|bf16",
+        "unset",
+        "storage type of optimizer state at a scaled signature; data-type if unset",
+    ),
+    option(
+        "keep-types",
+        "true|false",
+        "unset",
+        "ops whose results are of a narrower float type keep it; on at data-type=f32",
+    ),
+    option("rounding", "down|up", "down", "power-of-two rounding of scales"),
+    option("signature", "keep|scaled", "keep", "scaled: float arguments and results become (data, scale) pairs"),
+    option("strict", "true|false", "false", "an op without a rule is an error instead of a fallback"),
+    option("matmul-type", "data|f8", "data", "f8: dot_general and convolution become XLA's FP8 GEMM pattern"),
+    option("fp8-forward", "e4m3|e5m2", "e4m3", "FP8 format of forward matmul operands"),
+    option("fp8-backward", "e5m2|e4m3", "e5m2", "FP8 format of the gradient operand of backward matmuls"),
+    option("fp8-output", "f32|bf16", "f32", "result type of an FP8 dot"),
+    option(
+        "rescale",
+        "none|max|l2",
+        "none",
+        "each FP8 operand's scale refreshed from its own statistic before the cast",
+    ),
+    option(
+        "rescale-inputs",
+        "none|l2|max",
+        "unset",
+        "each float input rescaled from its statistic on entry (l2 with f16 data)",
+    ),
+    option(
+        "rescale-results",
+        "none|l2|max",
+        "unset",
+        "each scaled result rescaled from its statistic (max with f16 data)",
+    ),
+    option("fp8-min-flops", "N", "0", "dots below N FLOPs stay in the data type"),
+];
+
+/// `name=values ...` for every option, as the CLI's help lists them.
+pub fn options_synopsis() -> String {
+    OPTIONS.iter().map(|o| format!("{}={}", o.name, o.values)).collect::<Vec<_>>().join(" ")
+}
+
 /// Named policies. `fp8-hybrid` is the paper's recipe: FP8 matmuls with E4M3 forward and E5M2
 /// gradients, f16 data elsewhere, parameters and optimizer state scaled f16 between steps, and each
 /// FP8 operand rescaled from its max |x| at the cast; plus the f16 preset's f32 update and boundary
@@ -264,10 +342,8 @@ impl Options {
                         value.parse().map_err(|_| format!("fp8-min-flops takes a count of FLOPs, not '{value}'"))?
                 }
                 _ => {
-                    return Err(format!(
-                        "unknown scalify option '{key}' (preset, data-type, forward-data-type, backward-data-type, optimizer-data-type, state-data-type, rounding, signature, strict, matmul-type, \
-                         fp8-forward, fp8-backward, fp8-output, rescale, rescale-inputs, rescale-results, fp8-min-flops)"
-                    ));
+                    let names: Vec<&str> = OPTIONS.iter().map(|o| o.name).collect();
+                    return Err(format!("unknown scalify option '{key}' ({})", names.join(", ")));
                 }
             }
         }
@@ -306,5 +382,21 @@ mod tests {
         for plain in ["data-type=bf16", "data-type=f32", ""] {
             assert_eq!(Options::parse(plain).unwrap().rescale_inputs, None, "{plain}");
         }
+    }
+
+    #[test]
+    fn every_declared_option_parses_with_each_of_its_values() {
+        for spec in OPTIONS {
+            let values: Vec<&str> =
+                if spec.values == "N" { vec!["0", "1000"] } else { spec.values.split('|').collect() };
+            for value in values {
+                let text = format!("{}={value}", spec.name);
+                assert!(Options::parse(&text).is_ok(), "{text}: {:?}", Options::parse(&text).err());
+            }
+            let bad = format!("{}=bogus", spec.name);
+            assert!(Options::parse(&bad).is_err(), "{bad} was accepted");
+        }
+        let error = Options::parse("no-such-option=1").unwrap_err();
+        assert!(OPTIONS.iter().all(|o| error.contains(o.name)), "{error}");
     }
 }

@@ -63,16 +63,12 @@ fn command() -> Command {
         .require_equals(true)
         .default_missing_value("")
         .help_heading("Passes")
-        .help(
+        .help(format!(
             "Scale every float tensor (runs scalify-inline, scalify, chlo-legalize-to-stablehlo, canonicalize, \
-             cse). OPTIONS, applied left to right: 'preset=f32|f16|bf16|fp8-hybrid data-type=f32|f16|bf16 \
-             {forward,backward,optimizer,state}-data-type=f32|f16|bf16 rounding=down|up \
-             signature=keep|scaled strict=false keep-types=true|false rescale-inputs=none|l2|max \
-             rescale-results=none|l2|max \
-             matmul-type=data|f8 fp8-forward=e4m3|e5m2 fp8-backward=e5m2|e4m3 fp8-output=f32|bf16 \
-             rescale=none|max|l2 fp8-min-flops=N'; f16 data defaults to rescale-inputs=l2 \
+             cse). OPTIONS, applied left to right: '{}'; f16 data defaults to rescale-inputs=l2 \
              rescale-results=max optimizer-data-type=f32 (see the README)",
-        );
+            scalify_passes::scalify::policy::options_synopsis()
+        ));
     PASS_FLAGS.iter().fold(Cli::command().arg(scalify), |command, (flag, _, summary)| {
         command.arg(Arg::new(*flag).long(*flag).help(*summary).action(ArgAction::SetTrue).help_heading("Passes"))
     })
