@@ -207,14 +207,25 @@ fn the_regression_corpus_ends_cleanly() {
 fn mutated_fixtures_end_cleanly() {
     let cases: usize = std::env::var("SCALIFY_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let seed: u64 = std::env::var("SCALIFY_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-    let sources: Vec<Vec<u8>> = fixture_paths().iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let mut paths = fixture_paths();
+    // Sharded programs too: Shardy's ops read unregistered, GSPMD's custom calls, shard_map bodies.
+    for name in ["dp_step_shardy_generic", "shard_map_shardy_generic", "dp_step_gspmd", "shard_map_gspmd"] {
+        paths.push(scalify_tests::fixture(&format!("sharded/{name}")));
+    }
+    let sources: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let mut rng = Rng(seed);
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
+    // An LLVM fatal error ends the process: say which case, rather than abort without a word.
+    scalify_dialect::exit_on_fatal_errors(&out.join("in-flight.mlir").display().to_string());
     let mut failures = Vec::new();
     for case in 0..cases {
         let source = &sources[rng.below(sources.len())];
         let mutated = mutate(&mut rng, source);
         let options = OPTIONS[rng.below(OPTIONS.len())];
+        // An abort takes the process down with it: the case in flight is left here to be replayed.
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("in-flight.mlir"), &mutated).unwrap();
+        std::fs::write(out.join("in-flight.options"), options).unwrap();
         if let Err(e) = run_case(mutated.clone(), options) {
             std::fs::create_dir_all(&out).unwrap();
             let path = out.join(format!("seed{seed}-case{case}.mlir"));
@@ -225,5 +236,6 @@ fn mutated_fixtures_end_cleanly() {
             eprintln!("fuzz: {case}/{cases} cases, {} failures", failures.len());
         }
     }
+    let _ = std::fs::remove_file(out.join("in-flight.mlir"));
     assert!(failures.is_empty(), "{} of {cases} cases failed:\n{}", failures.len(), failures.join("\n"));
 }

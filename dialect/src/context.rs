@@ -99,3 +99,32 @@ pub fn library_version() -> String {
     let revision = if revision.is_empty() { "unknown revision".to_string() } else { revision };
     format!("libIREECompiler.so (IREE compiler API {major}.{minor}, revision {revision})")
 }
+
+unsafe extern "C" {
+    // LLVM's C API (llvm-c/ErrorHandling.h), exported by the library.
+    fn LLVMInstallFatalErrorHandler(handler: Option<unsafe extern "C" fn(*const std::ffi::c_char)>);
+}
+
+static FATAL_SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Prints LLVM's reason as a diagnostic on the input and exits 1. LLVM would abort right after a
+/// handler that returns, so this one does not return.
+unsafe extern "C" fn exit_on_fatal_error(reason: *const std::ffi::c_char) {
+    let reason = if reason.is_null() {
+        String::new()
+    } else {
+        unsafe { std::ffi::CStr::from_ptr(reason) }.to_string_lossy().into_owned()
+    };
+    let source = FATAL_SOURCE.get().map(String::as_str).unwrap_or("scalify");
+    eprintln!("{source}: error: MLIR stopped on this input with a fatal error: {reason}");
+    std::process::exit(1);
+}
+
+/// For command-line tools: an LLVM fatal error (the linked StableHLO parser meets some malformed input
+/// with one, e.g. a convolution dimension index of 2^35) becomes `source: error: ...` and exit code 1
+/// instead of SIGABRT. Not for in-process use (Python): it ends the process.
+pub fn exit_on_fatal_errors(source: &str) {
+    let _ = FATAL_SOURCE.set(source.to_string());
+    scalify_mlir_link::ensure_initialized();
+    unsafe { LLVMInstallFatalErrorHandler(Some(exit_on_fatal_error)) };
+}

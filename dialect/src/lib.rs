@@ -13,7 +13,7 @@ pub mod values;
 
 pub use attrs::{AttributeError, ConvDimensions, DotDimensions};
 pub use builder::{InsertPoint, OpBuilder};
-pub use context::{ScalifyContext, library_version};
+pub use context::{ScalifyContext, exit_on_fatal_errors, library_version};
 pub use diagnostics::{Diagnostic, MlirError, Severity, SourceLocation};
 pub use io::{Emit, PrintOptions};
 pub use melior;

@@ -215,6 +215,7 @@ fn main() -> ExitCode {
         println!("MLIR: {}", scalify_dialect::library_version());
         return ExitCode::SUCCESS;
     }
+    scalify_dialect::exit_on_fatal_errors(if cli.input == "-" { "<stdin>" } else { &cli.input });
     // MLIR recurses once per nesting level; inputs are bounded (`io::MAX_NESTING`), and this stack
     // holds that bound through the parser, the passes and the printer.
     let outcome = std::thread::scope(|scope| {

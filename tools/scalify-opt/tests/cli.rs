@@ -414,3 +414,15 @@ fn gspmd_manual_computations_with_run_time_scales_are_refused_before_xla() {
     let shardy = fixture("sharded/shard_map_shardy_generic");
     assert!(scalify_opt(&[shardy.to_str().unwrap(), "--scalify=preset=f16"], None).status.success());
 }
+
+/// Input on which the linked StableHLO parser stops with an LLVM fatal error (a convolution dimension
+/// index of 2^35: "SmallVector unable to grow"), found by the fuzzer: exit 1 with a diagnostic naming
+/// the file, not SIGABRT. (The in-process fuzz harness cannot replay it: the error ends the process.)
+#[test]
+fn llvm_fatal_errors_exit_1_with_a_diagnostic() {
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fatal-corpus/conv_dimension_2_pow_35.mlir");
+    assert_clean_failure(
+        &scalify_opt(&[input], None),
+        "conv_dimension_2_pow_35.mlir: error: MLIR stopped on this input",
+    );
+}
