@@ -5,30 +5,7 @@
 //! would differ from the f32 original without any fault of the rewrite.
 
 use scalify_runtime::{DType, HostArray};
-use scalify_tests::{run, scalify_text, stats};
-
-/// A tiny deterministic generator (SplitMix64), so the programs are the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn normal(&mut self) -> f64 {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        let v = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        (-2.0 * (u.max(1e-300)).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
+use scalify_tests::{Rng, run, scalify_text, stats};
 
 const T: &str = "tensor<8x8xf32>";
 

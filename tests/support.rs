@@ -88,3 +88,29 @@ pub fn run(module: &str, inputs: &[HostArray]) -> Vec<HostArray> {
 pub fn stats(actual: &HostArray, expected: &HostArray) -> Comparison {
     compare(actual, expected, Tolerance { rtol: 0.0, atol: f64::INFINITY }).unwrap()
 }
+
+/// A tiny deterministic generator (SplitMix64), so generated programs and mutations are the same on
+/// every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, n) (0 when n is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// Standard normal (Box-Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let v = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        (-2.0 * (u.max(1e-300)).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+}

@@ -87,6 +87,14 @@ impl Diagnostic {
         Self { severity: Severity::Error, location: None, message: message.into(), notes: Vec::new() }
     }
 
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(message) }
+    }
+
+    pub fn note(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Note, ..Self::error(message) }
+    }
+
     pub fn at(mut self, location: Option<SourceLocation>) -> Self {
         self.location = location;
         self

@@ -118,35 +118,26 @@ fn finish_parse<'c>(
     let mut diagnostics = context.take_diagnostics();
     if raw.ptr.is_null() {
         if diagnostics.iter().any(|d| d.message.contains("for custom op 'sdy.")) {
-            diagnostics.push(Diagnostic {
-                severity: crate::Severity::Note,
-                ..Diagnostic::error(
-                    "Shardy's dialect is not linked, so scalify reads `sdy` ops in generic form only: print \
+            diagnostics.push(Diagnostic::note(
+                "Shardy's dialect is not linked, so scalify reads `sdy` ops in generic form only: print \
                      the lowered module with `lowered.compiler_ir().operation.get_asm(print_generic_op_form=True)` \
                      (scalify.jit does this itself)",
-                )
-            });
+            ));
         }
         let newer = ["unknown StableHLO attribute", "unknown StableHLO type", "custom op 'stablehlo."];
         if diagnostics.iter().any(|d| newer.iter().any(|n| d.message.contains(n))) {
-            diagnostics.push(Diagnostic {
-                severity: crate::Severity::Note,
-                ..Diagnostic::error(
-                    "the module may come from a newer StableHLO than the linked one (1.13, libIREECompiler \
+            diagnostics.push(Diagnostic::note(
+                "the module may come from a newer StableHLO than the linked one (1.13, libIREECompiler \
                      3.10.0): jax >= 0.11 writes some attributes (replica_group_mesh_axes in shard_map \
                      collectives) that it cannot read",
-                )
-            });
+            ));
         }
         if !bytes.starts_with(BYTECODE_MAGIC) && bytes.windows(BYTECODE_MAGIC.len()).any(|w| w == BYTECODE_MAGIC) {
             // MLIR bytecode inside other bytes: what `jax.export.Exported.serialize()` writes.
-            diagnostics.push(Diagnostic {
-                severity: crate::Severity::Note,
-                ..Diagnostic::error(
-                    "this looks like `jax.export` serialized output (a flatbuffer around the module): pass \
+            diagnostics.push(Diagnostic::note(
+                "this looks like `jax.export` serialized output (a flatbuffer around the module): pass \
                      `Exported.mlir_module_serialized`, or `jax.export.deserialize(data).mlir_module()`",
-                )
-            });
+            ));
         }
         return Err(MlirError::new("could not parse the input", diagnostics));
     }

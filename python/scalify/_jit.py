@@ -233,7 +233,7 @@ class _Compiled:
                     exported._out_named_shardings, signature.scaled_results, _replicated
                 )
         self.exported = dataclasses.replace(exported, **{k: v for k, v in changes.items() if k in fields})
-        self.out_floats = [jnp.issubdtype(a.dtype, jnp.floating) for a in exported.out_avals]
+        self.out_count = len(exported.out_avals)
         self._call = jax.jit(self._run, donate_argnums=donate_argnums)
 
     def _run(self, *dynamic_args, **dynamic_kwargs):
@@ -250,7 +250,7 @@ class _Compiled:
                 arguments.append(jnp.asarray(leaf.to_array() if _is_scaled(leaf) else leaf, aval.dtype))
         outputs = iter(self.exported.call(*arguments))
         results = []
-        for position in range(len(self.out_floats)):
+        for position in range(self.out_count):
             value = next(outputs)
             results.append(ScaledArray(value, next(outputs)) if position in self.signature.scaled_results else value)
         return jax.tree_util.tree_unflatten(self.out_tree, results)

@@ -11,7 +11,7 @@ use melior::ir::r#type::FunctionType;
 use melior::ir::{Attribute, BlockRef, Module, OperationRef, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::melior;
 use scalify_dialect::types::{element_type_of, is_float_tensor, scalar_f32_type};
-use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, Severity, SourceLocation};
+use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, SourceLocation};
 
 use super::families::{Family, unscaled_fallback};
 use super::policy::{Options, SignatureMode};
@@ -480,7 +480,7 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
                 let notes = context
                     .take_diagnostics()
                     .into_iter()
-                    .map(|d| Diagnostic { severity: Severity::Note, notes: Vec::new(), ..d })
+                    .map(|d| Diagnostic::note(d.message).at(d.location))
                     .collect();
                 let diagnostic = Diagnostic { notes, ..Diagnostic::error(message.clone()).at(location) };
                 return Err(MlirError::new(message, vec![diagnostic]));
@@ -551,15 +551,11 @@ pub(crate) fn parse_location(text: &str) -> Option<SourceLocation> {
 /// What the user should hear about a run, as warnings in mlir-opt's form: a module with nothing to
 /// rewrite (no function computes on floats: the wrong file, or an unread dialect), then every fallback.
 pub fn warnings(report: &Report) -> Vec<Diagnostic> {
-    let nothing = (report.ops.is_empty() && report.fallbacks.is_empty()).then(|| Diagnostic {
-        severity: Severity::Warning,
-        ..Diagnostic::error("scalify: nothing to rewrite: no function computes on floating-point tensors")
-    });
-    let fallbacks = report.fallbacks.iter().map(|f| Diagnostic {
-        severity: Severity::Warning,
-        location: parse_location(&f.location),
-        message: format!("scalify: {}; computed on unscaled values with scale 1", f.reason),
-        notes: Vec::new(),
+    let nothing = (report.ops.is_empty() && report.fallbacks.is_empty())
+        .then(|| Diagnostic::warning("scalify: nothing to rewrite: no function computes on floating-point tensors"));
+    let fallbacks = report.fallbacks.iter().map(|f| {
+        Diagnostic::warning(format!("scalify: {}; computed on unscaled values with scale 1", f.reason))
+            .at(parse_location(&f.location))
     });
     nothing.into_iter().chain(fallbacks).collect()
 }

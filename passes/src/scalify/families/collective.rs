@@ -15,21 +15,17 @@ use super::super::scale::{Scale, ScaleMath};
 use super::reduction::{Body, body_kind, in_original_precision};
 use super::{emit_like, is_float, operands, results};
 
-fn static_scales<'c: 'a, 'a>(
-    rw: &mut Rewriter<'c, 'a>,
-    op: &OperationRef<'c, 'a>,
-) -> Result<Vec<Scaled<'c, 'a>>, String> {
-    let scaled: Vec<Scaled> = operands(op).into_iter().filter(|v| is_float(*v)).map(|v| rw.scaled(v)).collect();
+/// Err when a scale in `scaled` is known only at run time (it may differ between devices).
+fn all_static(scaled: &[Scaled]) -> Result<(), String> {
     if scaled.iter().any(|s| !s.invariant && s.scale.as_static().is_none()) {
         return Err("a run-time scale cannot cross devices (it may differ between them)".into());
     }
-    Ok(scaled)
+    Ok(())
 }
 
 /// all_gather, all_to_all, collective_permute, collective_broadcast: the data moves between devices,
 /// each result at its operand's (static) scale.
 pub fn moving<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-    static_scales(rw, &op)?;
     let old_operands = operands(&op);
     let mapped: Vec<(Value, Option<Scaled>)> = old_operands
         .iter()
@@ -42,6 +38,7 @@ pub fn moving<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
             }
         })
         .collect();
+    all_static(&mapped.iter().filter_map(|(_, s)| *s).collect::<Vec<_>>())?;
     let data: Vec<Value> = mapped.iter().map(|(d, _)| *d).collect();
     let types = results(&op).iter().map(|r| rw.data_type(r.r#type())).collect::<Vec<_>>();
     let new = emit_like(rw, op, &data, &types);
@@ -76,9 +73,8 @@ pub fn reducing<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     if !matches!(body, Body::Sum | Body::MaxMin) {
         return Err(format!("collective body is not a sum, max or min ({body:?})"));
     }
-    static_scales(rw, &op)?;
-    let old_operands = operands(&op);
-    let scaled: Vec<Scaled> = old_operands.iter().map(|v| rw.scaled(*v)).collect();
+    let scaled: Vec<Scaled> = operands(&op).into_iter().map(|v| rw.scaled(v)).collect();
+    all_static(&scaled)?;
     let data: Vec<Value> = scaled.iter().map(|s| s.data).collect();
     let values = in_original_precision(rw, &op, &data);
     let new = rw.clone_op(op, &values);
