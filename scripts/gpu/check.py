@@ -1,75 +1,87 @@
-"""GPU check of the FP8 rewrite: needs jax (with CUDA on the GPU machine), not this project's build.
+"""GPU check of the rewrites on a real GPU: needs jax (with CUDA), not this project's build.
 
-For each <name>.fp8.mlir in the folder (made by scripts/gpu/prepare), with <name>.bf16.mlir beside it:
-compiles both with XLA, counts the FP8 cuBLASLt GEMM custom calls (__cublas$lt$matmul$f8) and cuDNN
-graph convolutions in the optimized HLO against the dots and convolutions the report marks FP8, and
-times both (median of --runs executions on random inputs; scales of a scaled signature are 1).
-Prints one table. Usage: python3 scripts/gpu/check.py out/gpu [--runs 20]
+The folder (made by `scripts/gpu/prepare`) holds, per module, `<name>.bf16.mlir` (the baseline),
+the rewrites `<name>.fp8.mlir` and `<name>.f16.mlir`, each with its report `<name>.<variant>.json`,
+and for the fixtures their f32 `<name>.original.mlir`.
+Each module is compiled by XLA (time measured), its optimized HLO read (`hlo_stats.py`: kernels, FP8
+GEMMs through cuBLASLt or Triton against the dots the report marks FP8), and run on random inputs
+(scales of a scaled signature are 1): median of --runs executions after warm-ups.
+
+    python3 scripts/gpu/check.py out/gpu [--runs 20] [--out DIR]
+
+Writes DIR/results.json and DIR/table.md as each module finishes (so a run cut short keeps what it
+measured), and DIR/hlo.tar with every optimized HLO (gzipped). Exits 1 when a dot marked FP8 did not become
+an FP8 GEMM.
 """
 
 import argparse
+import gzip
+import io
 import json
 import pathlib
 import re
 import statistics
 import sys
+import tarfile
 import time
 
 import jax
 import numpy as np
 from jax._src.lib import xla_client as xc
 
-FP8_GEMM = "__cublas$lt$matmul$f8"
-FP8_CONV = "__cudnn$convForwardGraph"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import hlo_stats  # noqa: E402
+
+VARIANTS = ("original", "bf16", "f16", "fp8")  # ratios are to bf16, the baseline
 
 
 def main_signature(text):
-    """(shape, dtype) of each argument of @main, read from the signature line."""
-    line = next(l for l in text.splitlines() if "func.func" in l and "@main" in l)
-    arguments = line[line.index("(") + 1 : line.index(") ->")]
+    """(shape, element type) of each argument of @main, read from its signature."""
+    start = text.index("@main(")
+    depth, end = 0, start + len("@main")
+    for end in range(start + len("@main"), len(text)):
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        if depth == 0:
+            break
     shapes = []
-    for match in re.finditer(r"tensor<([^>]*)>", arguments):
+    for match in re.finditer(r"tensor<([^>]*)>", text[start:end]):
         parts = match.group(1).split("x")
         dims, element = [int(p) for p in parts[:-1]], parts[-1]
         shapes.append((tuple(dims), element))
     return shapes
 
 
-NUMPY = {"f32": np.float32, "f16": np.float16, "bf16": "bfloat16", "i32": np.int32, "i64": np.int64, "i1": np.bool_}
-
-
 def random_inputs(text, rng):
     import ml_dtypes
 
+    numpy_types = {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16, "i32": np.int32, "i64": np.int64}
     inputs = []
     for shape, element in main_signature(text):
         if element == "f32" and shape == ():
             inputs.append(np.float32(1.0))  # a scale of signature=scaled (a positive power of two)
-        elif element.startswith("f") or element == "bf16":
-            dtype = ml_dtypes.bfloat16 if element == "bf16" else NUMPY[element]
-            inputs.append(rng.standard_normal(shape).astype(dtype))
+        elif element in ("f32", "f16", "bf16"):
+            inputs.append(rng.standard_normal(shape, dtype=np.float32).astype(numpy_types[element]))
         elif element == "i1":
             inputs.append(rng.integers(0, 2, shape).astype(np.bool_))
         else:
-            inputs.append(rng.integers(0, 8, shape).astype(NUMPY[element]))
+            inputs.append(rng.integers(0, 8, shape).astype(numpy_types[element]))
     return inputs
 
 
 def compile_module(text):
     backend = jax.devices()[0].client
     devices = xc.DeviceList(tuple(jax.devices()[:1]))
-    return backend.compile_and_load(text, devices, xc.CompileOptions())
+    start = time.perf_counter()
+    executable = backend.compile_and_load(text, devices, xc.CompileOptions())
+    return executable, time.perf_counter() - start
 
 
 def optimized_hlo(executable):
-    try:
-        return "\n".join(m.to_string() for m in executable.hlo_modules())
-    except Exception:  # older jaxlib
-        return executable.as_text()
+    return "\n".join(m.to_string() for m in executable.hlo_modules())
 
 
 def time_runs(executable, inputs, runs):
-    buffers = [jax.device_put(a) for a in inputs]
+    buffers = [jax.device_put(a, jax.devices()[0]) for a in inputs]
     for _ in range(3):
         jax.block_until_ready(executable.execute(buffers))
     samples = []
@@ -77,42 +89,92 @@ def time_runs(executable, inputs, runs):
         start = time.perf_counter()
         jax.block_until_ready(executable.execute(buffers))
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples), min(samples)
+    return statistics.median(samples)
+
+
+def marked_fp8(report_path):
+    if not report_path.exists():
+        return 0, 0
+    dots = json.loads(report_path.read_text())["dots"]
+    gemms = sum(1 for d in dots if d["fp8"] and d.get("op", "stablehlo.dot_general").endswith("dot_general"))
+    convs = sum(1 for d in dots if d["fp8"] and d.get("op", "").endswith("convolution"))
+    return gemms, convs
+
+
+def table(results):
+    lines = [
+        "| module | variant | ms (median) | vs bf16 | kernels | vs bf16 | compile s | vs bf16 "
+        "| dots marked FP8 | FP8 GEMMs (cuBLASLt + Triton) | GEMMs |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, variants in results.items():
+        base = variants.get("bf16")
+        for variant, r in variants.items():
+            ratio = lambda key: f"{r[key] / base[key]:.2f}x" if base and base[key] else ""
+            lines.append(
+                f"| {name} | {variant} | {r['ms']:.3f} | {ratio('ms')} | {r['kernels']} | {ratio('kernels')} "
+                f"| {r['compile_s']:.1f} | {ratio('compile_s')} | {r['marked_fp8']} "
+                f"| {r['fp8_cublas']} + {r['fp8_triton']} | {r['gemms']} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", type=pathlib.Path)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--out", type=pathlib.Path, default=None)
+    parser.add_argument("--only", nargs="*", default=None, help="module names to check (default: all)")
     args = parser.parse_args()
+    out = args.out or args.folder / "check"
+    out.mkdir(parents=True, exist_ok=True)
     device = jax.devices()[0]
-    print(f"# {device.platform} {getattr(device, 'device_kind', '')}, jax {jax.__version__}", file=sys.stderr)
+    header = f"{device.platform} {getattr(device, 'device_kind', '')}, jax {jax.__version__}"
+    print(f"# {header}", file=sys.stderr, flush=True)
     rng = np.random.default_rng(0)
-    rows = []
-    for fp8_path in sorted(args.folder.glob("*.fp8.mlir")):
-        name = fp8_path.name[: -len(".fp8.mlir")]
-        report = json.loads((args.folder / f"{name}.fp8.json").read_text())
-        marked = sum(1 for d in report["dots"] if d["fp8"] and d.get("op", "stablehlo.dot_general").endswith("dot_general"))
-        marked_convs = sum(1 for d in report["dots"] if d["fp8"] and d.get("op", "").endswith("convolution"))
-        fp8_text = fp8_path.read_text()
-        bf16_text = (args.folder / f"{name}.bf16.mlir").read_text()
-        fp8_exe, bf16_exe = compile_module(fp8_text), compile_module(bf16_text)
-        hlo = optimized_hlo(fp8_exe)
-        gemms, convs = hlo.count(FP8_GEMM), hlo.count(FP8_CONV)
-        inputs = random_inputs(fp8_text, rng)
-        fp8_median, fp8_min = time_runs(fp8_exe, inputs, args.runs)
-        bf16_median, bf16_min = time_runs(bf16_exe, random_inputs(bf16_text, rng), args.runs)
-        row = (name, marked, gemms, marked_convs, convs, bf16_median * 1e3, fp8_median * 1e3, bf16_median / fp8_median)
-        rows.append(row)
-        print(f"# {name}: done", file=sys.stderr, flush=True)
-    print(
-        f"| module | dots marked FP8 | {FP8_GEMM} in HLO | convolutions marked FP8 | {FP8_CONV} in HLO "
-        "| bf16 ms (median) | fp8-hybrid ms (median) | speed-up |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for name, marked, gemms, marked_convs, convs, bf16_ms, fp8_ms, ratio in rows:
-        print(f"| {name} | {marked} | {gemms} | {marked_convs} | {convs} | {bf16_ms:.3f} | {fp8_ms:.3f} | {ratio:.2f}x |")
+    names = sorted({p.name.split(".")[0] for p in args.folder.glob("*.fp8.mlir")})
+    names = [n for n in names if args.only is None or n in args.only]
+    results, missing_fp8 = {}, []
+    archive = out / "hlo.tar"  # of gzipped texts, appended to so that a run cut short keeps a valid one
+    archive.unlink(missing_ok=True)
+    for name in names:
+        results[name] = {}
+        for variant in VARIANTS:
+            path = args.folder / f"{name}.{variant}.mlir"
+            if not path.exists():
+                continue
+            text = path.read_text()
+            executable, compile_s = compile_module(text)
+            hlo = optimized_hlo(executable)
+            data = gzip.compress(hlo.encode())
+            info = tarfile.TarInfo(f"{name}.{variant}.hlo.txt.gz")
+            info.size = len(data)
+            with tarfile.open(archive, "a") as tar:
+                tar.addfile(info, io.BytesIO(data))
+            found = hlo_stats.stats(hlo)
+            marked, _ = marked_fp8(args.folder / f"{name}.{variant}.json")
+            ms = time_runs(executable, random_inputs(text, rng), args.runs) * 1e3
+            del executable
+            results[name][variant] = dict(
+                ms=ms,
+                compile_s=compile_s,
+                kernels=found.kernels,
+                gemms=found.gemms,
+                fp8_cublas=found.fp8_cublas,
+                fp8_triton=found.fp8_triton,
+                cudnn_conv_graphs=found.cudnn_conv_graphs,
+                marked_fp8=marked,
+            )
+            if found.fp8_gemms < marked:
+                missing_fp8.append(f"{name}.{variant}: {marked} dots marked FP8, {found.fp8_gemms} FP8 GEMMs")
+            print(f"# {name}.{variant}: {ms:.3f} ms, compile {compile_s:.1f} s", file=sys.stderr, flush=True)
+            (out / "results.json").write_text(json.dumps(dict(device=header, results=results), indent=1))
+            (out / "table.md").write_text(f"{header}\n\n" + table(results))
+    print(table(results))
+    for line in missing_fp8:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if missing_fp8 else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -68,10 +68,13 @@ def main():
     parser.add_argument("out", type=pathlib.Path)
     parser.add_argument("--d-model", type=int, nargs="+", default=[2048, 4096, 8192])
     parser.add_argument("--tokens", type=int, default=8192)
+    parser.add_argument("--only", choices=["f32", "bf16"], default=None, help="write one of the two versions")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for d_model in args.d_model:
         for name, dtype in [("f32", jnp.float32), ("bf16", jnp.bfloat16)]:
+            if args.only and name != args.only:
+                continue
             path = args.out / f"block_d{d_model}.{name}.mlir"
             lowered = jax.jit(step).lower(*arguments(d_model, args.tokens, dtype))
             path.write_text(lowered.as_text(debug_info=name == "f32"))
