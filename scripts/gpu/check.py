@@ -32,7 +32,7 @@ from jax._src.lib import xla_client as xc
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import hlo_stats  # noqa: E402
 
-VARIANTS = ("original", "bf16", "f16", "fp8")  # ratios are to bf16, the baseline
+FIRST = ("original", "bf16", "f16", "fp8")  # then any other <name>.<variant>.mlir; ratios are to bf16
 
 
 def main_signature(text):
@@ -132,17 +132,16 @@ def main():
     header = f"{device.platform} {getattr(device, 'device_kind', '')}, jax {jax.__version__}"
     print(f"# {header}", file=sys.stderr, flush=True)
     rng = np.random.default_rng(0)
-    names = sorted({p.name.split(".")[0] for p in args.folder.glob("*.fp8.mlir")})
+    names = sorted({p.name.split(".")[0] for p in args.folder.glob("*.bf16.mlir")})
     names = [n for n in names if args.only is None or n in args.only]
     results, missing_fp8 = {}, []
     archive = out / "hlo.tar"  # of gzipped texts, appended to so that a run cut short keeps a valid one
     archive.unlink(missing_ok=True)
     for name in names:
         results[name] = {}
-        for variant in VARIANTS:
+        found_variants = {p.name[len(name) + 1 : -len(".mlir")] for p in args.folder.glob(f"{name}.*.mlir")}
+        for variant in [v for v in FIRST if v in found_variants] + sorted(found_variants - set(FIRST)):
             path = args.folder / f"{name}.{variant}.mlir"
-            if not path.exists():
-                continue
             text = path.read_text()
             executable, compile_s = compile_module(text)
             hlo = optimized_hlo(executable)
