@@ -435,3 +435,39 @@ fn user_bf16_ops_stay_bf16_at_f32() {
     let (widened, _) = scalify_text(module, "data-type=f32 keep-types=false");
     assert!(widened.contains("(tensor<16x32xf32>, tensor<32x8xf32>) -> tensor<16x8xf32>"), "{widened}");
 }
+
+/// `jnp.var` (equinox's LayerNorm) guards its result with `select(n > 0, var, NaN)`: a NaN fill is
+/// scale-free like an infinite one and never sets the select's scale. Found by the equinox example:
+/// the NaN took scale 1, so a variance of 1e-5 (at f16, its data at its own scale from the input
+/// rescaling) was moved to scale 1 and flushed to zero; rsqrt(0 + eps) then overflowed the LayerNorm
+/// and every gradient before it was NaN from step 1.
+#[test]
+fn nan_fills_never_set_a_scale() {
+    let module = "func.func @main(%x: tensor<8x16xf32>, %n: tensor<f32>) -> tensor<8x16xf32> {
+      %zero = stablehlo.constant dense<0.0> : tensor<f32>
+      %nan = stablehlo.constant dense<0x7FC00000> : tensor<f32>
+      %eps = stablehlo.constant dense<1.0e-8> : tensor<8x16xf32>
+      %sq = stablehlo.multiply %x, %x : tensor<8x16xf32>
+      %positive = stablehlo.compare GT, %n, %zero, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %fill = stablehlo.broadcast_in_dim %nan, dims = [] : (tensor<f32>) -> tensor<8x16xf32>
+      %guarded = stablehlo.select %positive, %sq, %fill : tensor<i1>, tensor<8x16xf32>
+      %0 = stablehlo.add %guarded, %eps : tensor<8x16xf32>
+      %1 = stablehlo.rsqrt %0 : tensor<8x16xf32>
+      %2 = stablehlo.multiply %1, %x : tensor<8x16xf32>
+      return %2 : tensor<8x16xf32>
+    }";
+    let x: Vec<f64> = (0..128).map(|i| ((i * 29 % 31) as f64 - 15.0) * 2e-4 + 1e-4).collect();
+    let inputs = [
+        HostArray::from_f64(DType::F32, vec![8, 16], &x).unwrap(),
+        HostArray::from_f64(DType::F32, vec![], &[16.0]).unwrap(),
+    ];
+    let expected = run(module, &inputs);
+    for (options, tolerance) in [("data-type=f32", 0.0), ("preset=f16", 2e-3), ("data-type=bf16", 2e-2)] {
+        let (scalified, _) = scalify_text(module, options);
+        assert_close(options, &run(&scalified, &inputs), &expected, tolerance);
+    }
+    // n = 0: the original's NaN, kept.
+    let empty = [inputs[0].clone(), HostArray::from_f64(DType::F32, vec![], &[0.0]).unwrap()];
+    let (scalified, _) = scalify_text(module, "preset=f16");
+    assert!(run(&scalified, &empty)[0].to_f64().iter().all(|v| v.is_nan()));
+}

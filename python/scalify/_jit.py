@@ -267,6 +267,22 @@ def _target_version():
     return stablehlo.get_current_version()
 
 
+def _committed(tree):
+    """Arrays on one device placed there explicitly, when every array of the call is on one device.
+    Results come back committed to their device; a first call with uncommitted arrays (fresh
+    `jnp.asarray`, NumPy) would otherwise compile the step a second time on the second call, once
+    it is fed its own results."""
+    leaves = jax.tree_util.tree_leaves(tree)
+    if any(_is_tracer(x) for x in leaves):
+        return tree
+    devices = {d for x in leaves if isinstance(x, jax.Array) for d in x.sharding.device_set}
+    if len(devices) > 1:
+        return tree
+    device = devices.pop() if devices else jax.devices()[0]
+    commit = lambda x: jax.device_put(x, device) if isinstance(x, (jax.Array, np.ndarray)) else x
+    return jax.tree_util.tree_map(commit, tree)
+
+
 def _is_tracer(x):
     return isinstance(x, jax.core.Tracer)
 
@@ -331,7 +347,7 @@ class Scalified:
 
     def __call__(self, *args, **kwargs):
         compiled, dynamic_args, dynamic_kwargs = self._compiled(args, kwargs)
-        return compiled(dynamic_args, dynamic_kwargs)
+        return compiled(*_committed((dynamic_args, dynamic_kwargs)))
 
 
 def jit(fn=None, *, policy="f32", static_argnums=(), static_argnames=(), **jit_kwargs):

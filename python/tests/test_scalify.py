@@ -257,3 +257,28 @@ def test_policy_fields_are_the_pass_options_as_declared():
         if values == "N":
             expected = int(default)
         assert fields[name] == expected, f"Policy.{name} defaults to {fields[name]!r}, the pass to {default!r}"
+
+
+def test_feeding_results_back_compiles_once():
+    """Results come back committed to their device; a first call with fresh (uncommitted) arrays must
+    not make the second call, fed those results, compile the step again."""
+    import jax.monitoring
+
+    compiles = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda event, seconds, **_: compiles.append(event) if event == "/jax/core/compile/backend_compile_duration" else None
+    )
+
+    def step(w, x):
+        return w - 0.1 * jax.grad(lambda w: jnp.sum(jnp.tanh(x @ w) ** 2))(w)
+
+    scalified = scalify.jit(step, policy="fp8-hybrid")
+    w = scalify.as_scaled(jnp.ones((16, 8), jnp.float32) * 0.1, jnp.float16)
+    x = np.ones((4, 16), np.float32)
+    fresh = [jnp.asarray(x) for _ in range(3)]  # uncommitted, made before counting
+    w = scalified(w, x)
+    first = len(compiles)
+    assert first >= 1
+    for x in fresh:
+        w = scalified(w, x)
+    assert len(compiles) == first, compiles

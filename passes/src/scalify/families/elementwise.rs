@@ -315,7 +315,7 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
             ..Scaled::new(old, Scale::ONE)
         };
         let scaled = if v == 0.0 || v.is_infinite() || v.is_nan() {
-            Scaled { data: builder.splat(ty, v), invariant: v == 0.0 || v.is_infinite(), ..facts }
+            Scaled { data: builder.splat(ty, v), invariant: v == 0.0 || !v.is_finite(), ..facts }
         } else {
             let scale = pow2::round(v as f32, rw.options.rounding);
             Scaled { data: builder.splat(ty, v / scale as f64), scale: Scale::Static(scale), ..facts }
