@@ -122,6 +122,23 @@ fn gpt_step_with_the_fp8_hybrid_preset() {
     assert!(loss.max_rel_error < 1e-2, "GPT loss with fp8-hybrid: {loss:?}");
 }
 
+/// Without name stacks (the GPT step exported without debug info, as PyTorch programs come), roles come
+/// from the dataflow: a matmul the loss does not depend on is backward, and its operand computed
+/// outside the loss's cone is the gradient. Every dot gets the formats it gets from JAX's name stacks
+/// (13 forward E4M3 x E4M3, 26 backward with one E5M2 gradient operand); before, all were E4M3.
+#[test]
+fn roles_without_name_stacks_come_from_the_dataflow() {
+    let formats = |name: &str| {
+        let text = std::fs::read_to_string(scalify_tests::fixture(name)).unwrap();
+        let (_, report) = scalify_text(&text, "preset=fp8-hybrid");
+        report.dots.iter().map(|d| (d.role.clone(), d.formats.clone())).collect::<Vec<_>>()
+    };
+    let (plain, debug) = (formats("gpt_train_step"), formats("gpt_train_step_debug"));
+    assert!(!std::fs::read_to_string(scalify_tests::fixture("gpt_train_step")).unwrap().contains("jvp("));
+    assert_eq!(plain, debug);
+    assert_eq!(plain.iter().filter(|(role, _)| role == "backward").count(), 26);
+}
+
 /// Training steps exported now by jax, none a fixture (a GELU MLP with Adam, a two-convolution net,
 /// causal attention), rewritten with `fp8-hybrid`: every dot and convolution in FP8, the backward
 /// ones with exactly one E5M2 operand (the gradient), nothing non-finite, and the loss within 2% of

@@ -14,10 +14,10 @@ use scalify_dialect::types::{element_type_of, is_float_tensor, scalar_f32_type};
 use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, SourceLocation};
 
 use super::families::{Family, unscaled_fallback};
-use super::policy::{Options, SignatureMode};
+use super::policy::{MatmulType, Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
-use super::role::{Role, dataflow, updated_arguments};
+use super::role::{self, Role, dataflow, updated_arguments};
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -325,6 +325,10 @@ fn rewrite_function<'c: 'a, 'a>(
 
     let ops = block_ops(block);
     let plan = Plan::new(block, &ops, options);
+    if options.matmul_type == MatmulType::F8 && !ops.iter().any(|op| op.location().to_string().contains("jvp(")) {
+        let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
+        rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);
+    }
 
     // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
     // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).

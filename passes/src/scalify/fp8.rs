@@ -53,18 +53,28 @@ fn marked_format(value: Value, options: &super::policy::Options) -> Option<Eleme
     }
 }
 
-/// Whether an operand was computed by the backward pass (its producer's name stack).
-fn is_gradient(value: Value) -> bool {
-    producer(value).is_some_and(|op| location_says(&op.location().to_string()) == Role::Backward)
+/// The role of an op: its name stack's; without one, backward when the function's loss does not
+/// depend on it (`role::loss_cone`), else forward; `Unknown` when neither tells.
+fn role_of(rw: &Rewriter, op: &OperationRef) -> Role {
+    match (location_says(&op.location().to_string()), &rw.loss_cone) {
+        (Role::Unknown, Some(cone)) if cone.contains(&(op.to_raw().ptr as usize)) => Role::Forward,
+        (Role::Unknown, Some(_)) => Role::Backward,
+        (role, _) => role,
+    }
+}
+
+/// Whether an operand was computed by the backward pass.
+fn is_gradient(rw: &Rewriter, value: Value) -> bool {
+    producer(value).is_some_and(|op| role_of(rw, &op) == Role::Backward)
 }
 
 /// The formats of (lhs, rhs) and the role, or why the dot stays in the data type.
 fn formats(rw: &Rewriter, op: &OperationRef, lhs: Value, rhs: Value) -> (Role, (ElementType, ElementType)) {
     let options = &rw.options;
-    let role = location_says(&op.location().to_string());
+    let role = role_of(rw, op);
     let (forward, backward) = (options.fp8_forward, options.fp8_backward);
     let (mut a, mut b) = match role {
-        Role::Backward => match (is_gradient(lhs), is_gradient(rhs)) {
+        Role::Backward => match (is_gradient(rw, lhs), is_gradient(rw, rhs)) {
             (true, false) => (backward, forward),
             (false, true) => (forward, backward),
             // Both from the backward pass (a gradient of a gradient): the lhs is taken as the gradient.

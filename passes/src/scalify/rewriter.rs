@@ -99,6 +99,9 @@ pub struct Rewriter<'c, 'a> {
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
     /// Element type of new data: the current op's role's data type.
     data_type: ElementType,
+    /// Without name stacks, the ops the function's scalar results depend on (`role::loss_cone`): what
+    /// tells a backward matmul, and its gradient operand, for the FP8 formats.
+    pub loss_cone: Option<std::collections::HashSet<usize>>,
     /// Types of the input program's values that the rewrite retyped in place (a scaled signature's
     /// arguments now hold their data type): what ops computed in the original types must see.
     original_types: HashMap<usize, Type<'c>>,
@@ -132,6 +135,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
             data_type,
+            loss_cone: None,
             original_types: HashMap::new(),
             invalid: None,
             hint: None,

@@ -148,6 +148,39 @@ pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
     Dataflow { state_arguments, update_ops: update }
 }
 
+/// The ops (top-level and nested, by pointer) that the function's scalar float results depend on: the
+/// loss and its forward pass. Without name stacks (PyTorch, JAX text without debug info) this tells a
+/// backward op from a forward one: the backward pass starts from the loss's cotangent and feeds only
+/// gradients, never the loss. `None` when no result is a float scalar (no loss to start from).
+pub fn loss_cone(ops: &[OperationRef], returned: &[Value]) -> Option<HashSet<usize>> {
+    let key = |value: Value| value.to_raw().ptr as usize;
+    let mut needed: HashSet<usize> = returned
+        .iter()
+        .filter(|v| {
+            is_float_tensor(v.r#type()) && scalify_dialect::types::shape_of(v.r#type()).is_some_and(|s| s.is_empty())
+        })
+        .map(|v| key(*v))
+        .collect();
+    if needed.is_empty() {
+        return None;
+    }
+    let mut cone = HashSet::new();
+    for op in ops.iter().rev() {
+        if !op.results().any(|r| needed.contains(&key(r.into()))) {
+            continue;
+        }
+        // The op and everything nested in it (a while body's ops may read values from above).
+        op.walk(WalkOrder::PreOrder, |inner| {
+            cone.insert(inner.to_raw().ptr as usize);
+            for operand in inner.operands() {
+                needed.insert(key(operand));
+            }
+            WalkResult::Advance
+        });
+    }
+    Some(cone)
+}
+
 /// Which argument a returned value is the next value of: the arguments its expression adds, subtracts
 /// or scales directly (`p - lr * u`, `b1 * m + (1 - b1) * g`), looking through conversions and layout
 /// ops; empty when none.
