@@ -1,5 +1,7 @@
 //! Criterion: each compile-time stage on every fixture (parse+verify, the scalify pipeline, print).
 
+#![forbid(unsafe_code)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use scalify_dialect::{PrintOptions, ScalifyContext, io};
 use scalify_passes::{Pipeline, RunOptions, scalify_pipeline};

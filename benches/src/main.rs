@@ -4,6 +4,8 @@
 //!     target/release/scalify-bench compile out/bench/*.mlir --runs 5
 //!     target/release/scalify-bench runtime tests/fixtures/mlp_train_step.mlir --runs 200
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

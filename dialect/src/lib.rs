@@ -6,6 +6,7 @@ pub mod builder;
 pub mod context;
 pub mod diagnostics;
 pub mod io;
+pub mod ir;
 pub mod output;
 pub mod signature;
 pub mod types;

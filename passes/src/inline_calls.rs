@@ -6,16 +6,16 @@
 use std::collections::HashMap;
 
 use melior::ir::block::BlockLike;
-use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut, WalkOrder, WalkResult};
-use melior::ir::{BlockRef, Module, Operation, OperationRef, RegionLike, Value, ValueLike};
-use scalify_dialect::melior;
+use melior::ir::operation::{OperationLike, OperationMutLike, WalkOrder, WalkResult};
+use melior::ir::{BlockRef, Module, OperationRef, RegionLike, Value, ValueLike};
+use scalify_dialect::{ir, melior};
 
 fn name_of(op: &OperationRef) -> String {
     op.name().as_string_ref().as_str().unwrap_or("").to_string()
 }
 
 fn symbol(op: &OperationRef) -> Option<String> {
-    op.attribute("sym_name").ok().map(|a| a.to_string().trim_matches('"').to_string())
+    ir::string_attribute(op, "sym_name")
 }
 
 fn key(value: Value) -> usize {
@@ -37,35 +37,29 @@ fn inline_call(call: OperationRef, callee_body: BlockRef) {
         if name_of(&op) == "func.return" {
             for (result, returned) in call.results().zip(op.operands()) {
                 let replacement = map.get(&key(returned)).copied().unwrap_or(returned);
-                let result: Value = result.into();
-                unsafe { mlir_sys::mlirValueReplaceAllUsesOfWith(result.to_raw(), replacement.to_raw()) };
+                ir::replace_all_uses(result.into(), replacement);
             }
             break;
         }
-        let copy = unsafe { Operation::from_raw(mlir_sys::mlirOperationClone(op.to_raw())) };
-        let copy = block.insert_operation_before(call, copy);
+        let copy = block.insert_operation_before(call, ir::clone_op(&op));
         // callsite(callee op at call), as MLIR's inliner writes it: the call's JAX name stack (which
         // says forward, backward or optimizer) stays readable on the inlined ops.
-        unsafe {
-            let location = mlir_sys::mlirLocationCallSiteGet(copy.location().to_raw(), call.location().to_raw());
-            scalify_mlir_link::set_operation_location(copy.to_raw(), location);
-        }
+        ir::set_location(copy, ir::call_site(copy.location(), call.location()));
         // Operands of the copy and of everything nested in it (regions may use values from above).
-        copy.walk(WalkOrder::PreOrder, |nested| {
-            let mut nested = unsafe { OperationRefMut::from_raw(nested.to_raw()) };
+        ir::walk(&copy, |nested| {
+            let mut nested = ir::mutable(nested);
             for i in 0..nested.operand_count() {
                 let operand = nested.operand(i).expect("operand");
                 if let Some(new) = map.get(&key(operand)) {
                     nested.set_operand(i, *new);
                 }
             }
-            WalkResult::Advance
         });
         for (old, new) in op.results().zip(copy.results()) {
             map.insert(key(old.into()), new.into());
         }
     }
-    unsafe { mlir_sys::mlirOperationDestroy(call.to_raw()) };
+    ir::erase(call);
 }
 
 /// Inlines every call to a single-block function of the module; returns how many calls went.
@@ -85,15 +79,14 @@ pub fn inline_calls(module: &mut Module) -> usize {
     // the bound stops a recursive module from looping).
     for _ in 0..64 {
         let mut calls = Vec::new();
-        module.as_operation().walk(WalkOrder::PreOrder, |op| {
+        ir::walk(&module.as_operation(), |op| {
             if name_of(&op) == "func.call" {
-                calls.push(unsafe { OperationRef::from_raw(op.to_raw()) });
+                calls.push(op);
             }
-            WalkResult::Advance
         });
         let mut progress = false;
         for call in calls {
-            let callee = call.attribute("callee").ok().map(|a| a.to_string().trim_start_matches('@').to_string());
+            let callee = ir::symbol_attribute(&call, "callee");
             let body = callee
                 .and_then(|c| functions.get(&c).copied())
                 .and_then(|f| f.region(0).ok())
@@ -113,16 +106,16 @@ pub fn inline_calls(module: &mut Module) -> usize {
     let mut called = std::collections::HashSet::new();
     module.as_operation().walk(WalkOrder::PreOrder, |op| {
         if name_of(&op) == "func.call"
-            && let Ok(callee) = op.attribute("callee")
+            && let Some(callee) = ir::symbol_attribute(&op, "callee")
         {
-            called.insert(callee.to_string().trim_start_matches('@').to_string());
+            called.insert(callee);
         }
         WalkResult::Advance
     });
     for (name, function) in functions {
-        let private = function.attribute("sym_visibility").is_ok_and(|v| v.to_string().contains("private"));
+        let private = ir::string_attribute(&function, "sym_visibility").as_deref() == Some("private");
         if private && !called.contains(&name) {
-            unsafe { mlir_sys::mlirOperationDestroy(function.to_raw()) };
+            ir::erase(function);
         }
     }
     inlined

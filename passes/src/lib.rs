@@ -1,6 +1,8 @@
 //! Named passes and the pipeline that runs them. MLIR's own passes (inline, canonicalize, cse,
 //! symbol-dce, chlo-legalize-to-stablehlo) run through MLIR's pass manager.
 
+#![forbid(unsafe_code)]
+
 pub mod inline_calls;
 pub mod pipeline;
 pub mod scalify;

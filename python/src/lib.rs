@@ -1,5 +1,7 @@
 //! `scalify._scalify`: the scalify pipeline in-process, for `scalify.jit`.
 
+#![forbid(unsafe_code)]
+
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 

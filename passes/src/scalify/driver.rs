@@ -6,12 +6,12 @@ use melior::ir::attribute::{
     ArrayAttribute, DenseI64ArrayAttribute, DictionaryAttribute, StringAttribute, TypeAttribute,
 };
 use melior::ir::block::BlockLike;
-use melior::ir::operation::{OperationLike, OperationMutLike, OperationRefMut, WalkOrder, WalkResult};
+use melior::ir::operation::{OperationLike, OperationMutLike};
 use melior::ir::r#type::FunctionType;
 use melior::ir::{Attribute, BlockRef, Module, OperationRef, RegionLike, Type, Value, ValueLike};
-use scalify_dialect::melior;
 use scalify_dialect::types::{element_type_of, is_float_tensor, scalar_f32_type};
 use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyContext, SourceLocation};
+use scalify_dialect::{ir, melior};
 
 use super::families::{Family, unscaled_fallback};
 use super::policy::{MatmulType, Options, SignatureMode};
@@ -53,9 +53,7 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
         }
         return;
     }
-    let target = (name == "stablehlo.custom_call")
-        .then(|| op.attribute("call_target_name").ok().map(|a| a.to_string().trim_matches('"').to_string()))
-        .flatten();
+    let target = (name == "stablehlo.custom_call").then(|| ir::string_attribute(&op, "call_target_name")).flatten();
     // The user's own narrower float types stay (a bf16 dot under data-type=f32): see `keep_types`.
     let role_element = rw.data_element();
     if rw.options.keeps_types()
@@ -195,16 +193,17 @@ fn remove_dead_ops(block: BlockRef) {
                 | "stablehlo.after_all"
                 | "stablehlo.rng_bit_generator"
         ) || (name == "stablehlo.custom_call"
-            && op.attribute("has_side_effect").is_ok_and(|a| a.to_string() == "true"));
+            && ir::bool_attribute(&op, "has_side_effect") == Some(true));
         let used = op.results().any(|r| !scalify_dialect::values::uses(r.into()).is_empty());
         if !effectful && !used {
-            unsafe { mlir_sys::mlirOperationDestroy(op.to_raw()) };
+            ir::erase(op);
         }
     }
 }
 
 /// `arg_attrs` / `res_attrs` with `scale_attributes` inserted after every position in `scaled`.
 fn widen_attribute_list<'c>(
+    context: &'c melior::Context,
     function: &OperationRef<'c, '_>,
     name: &str,
     scaled: &[i64],
@@ -212,8 +211,6 @@ fn widen_attribute_list<'c>(
 ) -> Option<Attribute<'c>> {
     let attribute = function.attribute(name).ok()?;
     let array = ArrayAttribute::try_from(attribute).ok()?;
-    let context = function.context();
-    let context = unsafe { context.to_ref() };
     let mut values = Vec::new();
     for i in 0..array.len() {
         values.push(array.element(i).ok()?);
@@ -227,10 +224,7 @@ fn widen_attribute_list<'c>(
 /// The attributes of a new scale argument or result: replicated, in the sharding format the function
 /// already uses (Shardy's `sdy.sharding` on the module's mesh, or GSPMD's `mhlo.sharding`), so every
 /// device holds the same scale; none on an unsharded function.
-fn scale_attributes<'c>(function: &OperationRef<'c, '_>) -> Attribute<'c> {
-    // `to_ref` borrows the `ContextRef`: it must outlive the reference.
-    let context = function.context();
-    let context = unsafe { context.to_ref() };
+fn scale_attributes<'c>(context: &'c melior::Context, function: &OperationRef<'c, '_>) -> Attribute<'c> {
     let has = |key: &str| {
         ["arg_attrs", "res_attrs"].iter().any(|list| {
             let Some(array) = function.attribute(list).ok().and_then(|a| ArrayAttribute::try_from(a).ok()) else {
@@ -246,8 +240,7 @@ fn scale_attributes<'c>(function: &OperationRef<'c, '_>) -> Attribute<'c> {
         block_ops(module_body)
             .into_iter()
             .find(|op| op_name(op) == "sdy.mesh")
-            .and_then(|mesh| mesh.attribute("sym_name").ok())
-            .map(|name| name.to_string().trim_matches('"').to_string())
+            .and_then(|mesh| ir::string_attribute(&mesh, "sym_name"))
     };
     let text = match (has("sdy.sharding"), has("mhlo.sharding")) {
         (true, _) => match mesh() {
@@ -406,17 +399,17 @@ fn rewrite_function<'c: 'a, 'a>(
             }
         }
     }
-    let mut terminator = unsafe { OperationRefMut::from_raw(terminator.to_raw()) };
+    let mut terminator = ir::mutable(*terminator);
     terminator.set_operands(&returned);
 
     if options.signature == SignatureMode::Scaled {
         let inputs: Vec<Type> =
             (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
         let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
-        let scale_attributes = scale_attributes(&function);
-        let widened_args = widen_attribute_list(&function, "arg_attrs", &scaled_arguments, scale_attributes);
-        let widened_results = widen_attribute_list(&function, "res_attrs", &scaled_results, scale_attributes);
-        let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
+        let scale_attributes = scale_attributes(context, &function);
+        let widened_args = widen_attribute_list(context, &function, "arg_attrs", &scaled_arguments, scale_attributes);
+        let widened_results = widen_attribute_list(context, &function, "res_attrs", &scaled_results, scale_attributes);
+        let mut function = ir::mutable(function);
         let ty: Type = FunctionType::new(context, &inputs, &outputs).into();
         function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
         if let Some(a) = widened_args {
@@ -464,8 +457,7 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
         context.take_diagnostics();
         // A function some call refers to keeps its signature: the call sites were not rewritten to
         // pass (data, scale) pairs (`scalify-inline` first removes such calls).
-        // Names compared as printed (MLIR escapes what is not printable; the C API hands raw bytes).
-        let name = function.attribute("sym_name").ok().map(|a| a.to_string().trim_matches('"').to_string());
+        let name = ir::string_attribute(&function, "sym_name");
         let options = match name {
             Some(name) if called.contains(&name) => &Options { signature: SignatureMode::Keep, ..options.clone() },
             _ => options,
@@ -515,14 +507,12 @@ fn refuse_gspmd_manual_with_dynamic_scales(module: &Module, options: &Options) -
         return Ok(());
     }
     let mut manual = Vec::new();
-    module.as_operation().walk(WalkOrder::PreOrder, |op| {
-        if op_name(&op) == "stablehlo.custom_call" {
-            let target = op.attribute("call_target_name").ok().map(|a| a.to_string());
-            if target.as_deref() == Some("\"SPMDFullToShardShape\"") {
-                manual.push(SourceLocation::from_mlir(op.location()));
-            }
+    ir::walk(&module.as_operation(), |op| {
+        if op_name(&op) == "stablehlo.custom_call"
+            && ir::string_attribute(&op, "call_target_name").as_deref() == Some("SPMDFullToShardShape")
+        {
+            manual.push(SourceLocation::from_mlir(op.location()));
         }
-        WalkResult::Advance
     });
     let Some(location) = manual.first() else { return Ok(()) };
     let message = "scalify: a GSPMD manual computation (shard_map without Shardy) cannot take run-time scales: \
@@ -533,14 +523,15 @@ fn refuse_gspmd_manual_with_dynamic_scales(module: &Module, options: &Options) -
 
 /// The names of the functions `func.call` ops refer to, anywhere in `module`.
 fn called_functions(module: &Module) -> std::collections::HashSet<String> {
-    let mut callees = Vec::new();
-    module.as_operation().walk(WalkOrder::PreOrder, |op| {
-        if op_name(&op) == "func.call" {
-            callees.push(op.attribute("callee").ok().map(|a| a.to_string()));
+    let mut callees = std::collections::HashSet::new();
+    ir::walk(&module.as_operation(), |op| {
+        if op_name(&op) == "func.call"
+            && let Some(callee) = ir::symbol_attribute(&op, "callee")
+        {
+            callees.insert(callee);
         }
-        WalkResult::Advance
     });
-    callees.into_iter().flatten().map(|callee| callee.trim_start_matches('@').trim_matches('"').to_string()).collect()
+    callees
 }
 
 /// `file:line:col` back into a location (the report stores text).

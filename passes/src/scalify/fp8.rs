@@ -4,9 +4,9 @@
 
 use melior::ir::operation::OperationLike;
 use melior::ir::{OperationRef, Value, ValueLike};
-use scalify_dialect::melior;
 use scalify_dialect::types::{shape_of, with_element};
 use scalify_dialect::{DotDimensions, ElementType};
+use scalify_dialect::{ir, melior};
 
 use super::policy::MatmulType;
 use super::pow2;
@@ -27,10 +27,7 @@ const LAYOUT: &[&str] =
 /// The op that produced `value`, looking through layout ops; `None` for block arguments.
 fn producer<'c, 'a>(mut value: Value<'c, 'a>) -> Option<OperationRef<'c, 'a>> {
     for _ in 0..16 {
-        if !value.is_operation_result() {
-            return None;
-        }
-        let owner = unsafe { OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(value.to_raw())) };
+        let owner = ir::defining_op(value)?;
         if LAYOUT.contains(&op_name(&owner).as_str()) {
             value = owner.operand(0).ok()?;
         } else {
@@ -46,7 +43,7 @@ fn marked_format(value: Value, options: &super::policy::Options) -> Option<Eleme
     if op_name(&op) != "stablehlo.custom_call" {
         return None;
     }
-    match op.attribute("call_target_name").ok()?.to_string().trim_matches('"') {
+    match ir::string_attribute(&op, "call_target_name")?.as_str() {
         "scalify.fp8_forward" => Some(options.fp8_forward),
         "scalify.fp8_backward" => Some(options.fp8_backward),
         _ => None,

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use melior::Context;
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike};
-use melior::ir::{BlockRef, Location, Operation, OperationRef, Type, Value, ValueLike};
-use scalify_dialect::melior;
+use melior::ir::{BlockRef, Location, OperationRef, Type, Value, ValueLike};
 use scalify_dialect::types::{element_type_of, is_float_tensor, with_element};
 use scalify_dialect::{ElementType, InsertPoint, OpBuilder, SourceLocation};
+use scalify_dialect::{ir, melior};
 
 use super::driver::InvalidRewrite;
 use super::policy::Options;
@@ -472,28 +472,17 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
 
     /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.
     pub fn clone_op(&self, op: OperationRef<'c, 'a>, operands: &[Value<'c, 'a>]) -> OperationRef<'c, 'a> {
-        let copy = unsafe { Operation::from_raw(melior::ir::operation::OperationLike::to_raw(&op).clone_raw()) };
+        let copy = ir::clone_op(&op);
         let inserted = match self.point {
             InsertPoint::Before(anchor) => {
                 anchor.block().expect("anchor in a block").insert_operation_before(anchor, copy)
             }
             InsertPoint::End(block) => block.append_operation(copy),
         };
-        let mut mutable = unsafe { melior::ir::operation::OperationRefMut::from_raw(inserted.to_raw()) };
+        let mut mutable = ir::mutable(inserted);
         for (i, operand) in operands.iter().enumerate() {
             mutable.set_operand(i, *operand);
         }
         inserted
-    }
-}
-
-/// `mlirOperationClone`, which melior exposes only on owned operations.
-trait CloneRaw {
-    fn clone_raw(self) -> mlir_sys::MlirOperation;
-}
-
-impl CloneRaw for mlir_sys::MlirOperation {
-    fn clone_raw(self) -> mlir_sys::MlirOperation {
-        unsafe { mlir_sys::mlirOperationClone(self) }
     }
 }

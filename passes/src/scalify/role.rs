@@ -7,11 +7,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use melior::ir::operation::{OperationLike, WalkOrder, WalkResult};
+use melior::ir::operation::OperationLike;
 use melior::ir::{OperationRef, Value, ValueLike};
-use scalify_dialect::melior;
 use scalify_dialect::types::is_float_tensor;
 use scalify_dialect::values::uses;
+use scalify_dialect::{ir, melior};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -80,12 +80,7 @@ pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
         }
         None
     };
-    let nested = |op: &OperationRef, visit: &mut dyn FnMut(OperationRef)| {
-        op.walk(WalkOrder::PreOrder, |inner| {
-            visit(unsafe { OperationRef::from_raw(inner.to_raw()) });
-            WalkResult::Advance
-        });
-    };
+    let nested = |op: &OperationRef, visit: &mut dyn FnMut(OperationRef)| ir::walk(op, visit);
     let mut contracts = vec![false; ops.len()];
     for (i, op) in ops.iter().enumerate() {
         nested(op, &mut |inner| {
@@ -123,11 +118,7 @@ pub fn dataflow(arguments: &[Value], ops: &[OperationRef]) -> Dataflow {
             for operand in inner.operands() {
                 let key = operand.to_raw().ptr as usize;
                 depends |= state.contains(&key)
-                    || (operand.is_operation_result()
-                        && top_level(unsafe {
-                            OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(operand.to_raw()))
-                        })
-                        .is_some_and(|j| j != i && update.contains(&j)));
+                    || ir::defining_op(operand).and_then(top_level).is_some_and(|j| j != i && update.contains(&j));
             }
         });
         if depends {
@@ -170,12 +161,11 @@ pub fn loss_cone(ops: &[OperationRef], returned: &[Value]) -> Option<HashSet<usi
             continue;
         }
         // The op and everything nested in it (a while body's ops may read values from above).
-        op.walk(WalkOrder::PreOrder, |inner| {
+        ir::walk(op, |inner| {
             cone.insert(inner.to_raw().ptr as usize);
             for operand in inner.operands() {
                 needed.insert(key(operand));
             }
-            WalkResult::Advance
         });
     }
     Some(cone)
@@ -190,10 +180,7 @@ pub fn updated_arguments(value: Value, arguments: &[Value]) -> HashSet<usize> {
             found.insert(i);
             return;
         }
-        if depth == 0 || !value.is_operation_result() {
-            return;
-        }
-        let op = unsafe { OperationRef::from_raw(mlir_sys::mlirOpResultGetOwner(value.to_raw())) };
+        let Some(op) = ir::defining_op(value).filter(|_| depth > 0) else { return };
         let name = op.name();
         let linear = matches!(
             name.as_string_ref().as_str().unwrap_or(""),

@@ -1,5 +1,7 @@
 //! `scalify-opt`: mlir-opt conventions over the scalify pipeline. Argument parsing and I/O only.
 
+#![forbid(unsafe_code)]
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

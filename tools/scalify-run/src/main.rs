@@ -1,6 +1,8 @@
 //! `scalify-run`: run a StableHLO module's entry point through PJRT, on given or random inputs;
 //! compare it with another module on the same inputs; time it. Argument parsing and I/O only.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

@@ -4,7 +4,7 @@
 
 use melior::ir::block::BlockLike;
 use melior::ir::operation::OperationLike;
-use melior::ir::{Block, BlockRef, Location, OperationRef, Region, RegionLike, Type, Value, ValueLike};
+use melior::ir::{Block, BlockRef, OperationRef, Region, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::InsertPoint;
 use scalify_dialect::builder::replace_region_body;
 use scalify_dialect::melior;
@@ -25,14 +25,7 @@ enum Carry {
     Plain,
 }
 
-/// A detached block whose reference outlives this function's borrow: MLIR blocks do not move when
-/// their ownership passes to a region, so the reference stays valid.
-fn new_block<'c, 'a>(types: &[Type<'c>], location: Location<'c>) -> (Block<'c>, BlockRef<'c, 'a>) {
-    let arguments: Vec<(Type, Location)> = types.iter().map(|t| (*t, location)).collect();
-    let block = Block::new(&arguments);
-    let reference = unsafe { BlockRef::from_raw(block.to_raw()) };
-    (block, reference)
-}
+use scalify_dialect::ir::new_block;
 
 fn block_arguments<'c, 'a>(block: BlockRef<'c, 'a>) -> Vec<Value<'c, 'a>> {
     (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect()

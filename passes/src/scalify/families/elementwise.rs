@@ -1,11 +1,11 @@
 //! Families of elementwise and layout ops, constants and conversions.
 
-use melior::ir::attribute::{AttributeLike, DenseElementsAttribute, IntegerAttribute};
+use melior::ir::attribute::{DenseElementsAttribute, IntegerAttribute};
 use melior::ir::operation::OperationLike;
 use melior::ir::{Attribute, OperationRef, Type, Value, ValueLike};
 use scalify_dialect::ElementType;
 use scalify_dialect::melior;
-use scalify_dialect::types::{element_type_of, shape_of};
+use scalify_dialect::types::shape_of;
 
 use super::super::pow2;
 use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op_name};
@@ -256,37 +256,6 @@ pub fn convert<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     }
 }
 
-/// The value of a float splat or the values of a dense float constant, as f64.
-fn constant_values(attribute: Attribute) -> Option<(bool, Vec<f64>)> {
-    let dense = DenseElementsAttribute::try_from(attribute).ok()?;
-    let raw = attribute.to_raw();
-    let element = element_type_of(attribute.r#type());
-    let is_f64 = ElementType::of(element) == Some(ElementType::F64);
-    let is_f32 = ElementType::of(element) == Some(ElementType::F32);
-    unsafe {
-        if dense.is_splat() {
-            let splat = mlir_sys::mlirDenseElementsAttrGetSplatValue(raw);
-            if !mlir_sys::mlirAttributeIsAFloat(splat) {
-                return None;
-            }
-            return Some((true, vec![mlir_sys::mlirFloatAttrGetValueDouble(splat)]));
-        }
-        let count = dense.len();
-        let values = (0..count)
-            .map(|i| {
-                if is_f32 {
-                    Some(mlir_sys::mlirDenseElementsAttrGetFloatValue(raw, i as isize) as f64)
-                } else if is_f64 {
-                    Some(mlir_sys::mlirDenseElementsAttrGetDoubleValue(raw, i as isize))
-                } else {
-                    None
-                }
-            })
-            .collect::<Option<Vec<f64>>>()?;
-        Some((false, values))
-    }
-}
-
 /// A dense constant of `ty` (a data-type tensor) holding `values`.
 fn dense_constant<'c>(ty: Type<'c>, element: ElementType, values: &[f64]) -> Attribute<'c> {
     let bytes: Vec<u8> = match element {
@@ -301,8 +270,8 @@ fn dense_constant<'c>(ty: Type<'c>, element: ElementType, values: &[f64]) -> Att
 /// Splats decompose at compile time: v = (v / R(v)) * R(v). Dense constants take R(max |v|).
 pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let attribute = op.attribute("value").map_err(|e| e.to_string())?;
-    let (is_splat, values) =
-        constant_values(attribute).ok_or("only f32 and f64 dense constants are read at compile time")?;
+    let (is_splat, values) = scalify_dialect::ir::float_constant_values(attribute)
+        .ok_or("only f32 and f64 dense constants are read at compile time")?;
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
     let ty = rw.data_type(old.r#type());
     let builder = rw.builder();

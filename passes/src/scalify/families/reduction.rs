@@ -81,10 +81,8 @@ fn is_scale_free_constant(op: &OperationRef) -> bool {
         return false;
     }
     let Ok(value) = op.attribute("value") else { return false };
-    let printed = value.to_string();
-    ["dense<0.000000e+00>", "dense<-0.000000e+00>", "dense<0x7FC00000>", "dense<0x7F800000>", "dense<0xFF800000>"]
-        .iter()
-        .any(|splat| printed.starts_with(splat))
+    // Any float width: an f16 or bf16 infinity too.
+    matches!(scalify_dialect::ir::float_constant_values(value), Some((true, v)) if v[0] == 0.0 || !v[0].is_finite())
 }
 
 /// Float values converted to the op's original float type, read off its results (XLA wants one float
