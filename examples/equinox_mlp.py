@@ -22,6 +22,7 @@ import optax
 from tqdm import tqdm
 
 import scalify
+from loss_plot import save_loss_plot
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
@@ -109,21 +110,7 @@ def main():
         f"{args.steps}` (seed {SEED}; eqx.nn.Linear + LayerNorm + eqx.nn.MLP, width 128, GELU; optax Adam 3e-3; two spirals, "
         f"batch 128; accuracy on 2048 held-out points)\n\n" + "\n".join(table) + "\n"
     )
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for run, (losses, _) in results.items():
-        ax.plot(losses, label=run)
-    ax.set_xlabel("step")
-    ax.set_ylabel("train loss")
-    ax.set_yscale("log")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(args.out / "equinox_mlp.png", dpi=100)
-
+    save_loss_plot({run: losses for run, (losses, _) in results.items()}, args.out / "equinox_mlp.png", log_scale=True)
 
 if __name__ == "__main__":
     main()

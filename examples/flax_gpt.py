@@ -23,6 +23,7 @@ import optax
 from tqdm import tqdm
 
 import scalify
+from loss_plot import save_loss_plot
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
@@ -135,21 +136,7 @@ def main():
         f"{args.steps}` (seed {SEED}; flax MultiHeadDotProductAttention with a causal mask; optax AdamW, "
         f"clip 1.0, warmup-cosine 3e-3; synthetic Markov data, entropy rate {entropy:.4f})\n\n" + "\n".join(table) + "\n"
     )
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for run, losses in results.items():
-        ax.plot(losses, label=run)
-    ax.axhline(entropy, color="gray", linestyle=":", label="entropy rate")
-    ax.set_xlabel("step")
-    ax.set_ylabel("train loss")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(args.out / "flax_gpt.png", dpi=100)
-
+    save_loss_plot(results, args.out / "flax_gpt.png", floor=entropy, floor_label="entropy rate")
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,7 @@ from tqdm import tqdm  # noqa: E402
 
 import scalify  # noqa: E402
 import scalify.torch  # noqa: E402
+from loss_plot import save_loss_plot  # noqa: E402
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
@@ -106,21 +107,7 @@ def main():
         f"`tests/fixtures/.venv-torch/bin/python examples/torch_mlp.py --steps {args.steps}` (seed {SEED}; "
         f"digits, 1500 train / 297 test; batch 64; AdamW 2e-3; torch {torch.__version__})\n\n" + "\n".join(table) + "\n"
     )
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for run, (losses, _) in results.items():
-        ax.plot(losses, label=run)
-    ax.set_xlabel("step")
-    ax.set_ylabel("train loss")
-    ax.set_yscale("log")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(args.out / "torch_mlp.png", dpi=100)
-
+    save_loss_plot({run: losses for run, (losses, _) in results.items()}, args.out / "torch_mlp.png", log_scale=True)
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ Needs jax with its CUDA plugin (no GPU, driver or libcuda): `scripts/gpu/aot-che
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import pathlib
@@ -55,14 +56,7 @@ def compile_all(folder, names, out_json):
             seconds = time.perf_counter() - start
         hlo = "\n".join(m.to_string() for m in executable.hlo_modules())
         found = hlo_stats.stats(hlo)
-        results[f"{name}.{variant}"] = dict(
-            compile_s=seconds,
-            kernels=found.kernels,
-            gemms=found.gemms,
-            fp8_cublas=found.fp8_cublas,
-            fp8_triton=found.fp8_triton,
-            cudnn_conv_graphs=found.cudnn_conv_graphs,
-        )
+        results[f"{name}.{variant}"] = dict(compile_s=seconds, **dataclasses.asdict(found))
         print(f"#   {name}.{variant}: {seconds:.1f} s", file=sys.stderr, flush=True)
     pathlib.Path(out_json).write_text(json.dumps(results))
 

@@ -15,6 +15,7 @@ an FP8 GEMM.
 """
 
 import argparse
+import dataclasses
 import gzip
 import io
 import json
@@ -154,16 +155,7 @@ def main():
             marked, _ = marked_fp8(args.folder / f"{name}.{variant}.json")
             ms = time_runs(executable, random_inputs(text, rng), args.runs) * 1e3
             del executable
-            results[name][variant] = dict(
-                ms=ms,
-                compile_s=compile_s,
-                kernels=found.kernels,
-                gemms=found.gemms,
-                fp8_cublas=found.fp8_cublas,
-                fp8_triton=found.fp8_triton,
-                cudnn_conv_graphs=found.cudnn_conv_graphs,
-                marked_fp8=marked,
-            )
+            results[name][variant] = dict(ms=ms, compile_s=compile_s, marked_fp8=marked, **dataclasses.asdict(found))
             if found.fp8_gemms < marked:
                 missing_fp8.append(f"{name}.{variant}: {marked} dots marked FP8, {found.fp8_gemms} FP8 GEMMs")
             print(f"# {name}.{variant}: {ms:.3f} ms, compile {compile_s:.1f} s", file=sys.stderr, flush=True)
