@@ -114,3 +114,6 @@ impl Rng {
         (-2.0 * (u.max(1e-300)).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
 }
+
+#[path = "random_program.rs"]
+pub mod random_program;

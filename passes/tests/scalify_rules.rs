@@ -135,7 +135,7 @@ fn nonhomogeneous_functions_run_unscaled_in_f32() {
     // exp's operand: f16 data to f32, times its scale 4; erf then sees scale 1 and is legalized
     // after scalify, on f32.
     assert!(text.contains("stablehlo.exponential") && text.contains("tensor<4xf32>"), "{text}");
-    assert_eq!(report.ops["chlo.erf"].rules["unscaled"], 1);
+    assert_eq!(report.ops["chlo.erf"].rules["contracting"], 1);
     insta::assert_snapshot!(text);
 }
 

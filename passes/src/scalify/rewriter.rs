@@ -366,6 +366,19 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         if let (Some(v), Some(to)) = (scaled.splat, to.as_static()) {
             return builder.splat(scaled.data.r#type(), (v / to as f64).clamp(-limit, limit));
         }
+        // The ratio itself may leave f32 (finfo.min's 2^127 against data at 2^-100): capped at 2^127,
+        // so that the mask's zeros stay 0 (not 0 * inf = NaN) and its fill still overflows to -inf,
+        // which the clamp saturates.
+        let cap = 2f32.powi(127);
+        let ratio = match ratio {
+            Scale::Static(r) => Scale::Static(r.min(cap)),
+            dynamic => {
+                let math = ScaleMath::new(&builder, self.options.rounding);
+                Scale::dynamic(
+                    builder.elementwise("stablehlo.minimum", &[math.value(dynamic), builder.scalar_f32(cap)]),
+                )
+            }
+        };
         let wide = self.convert(scaled.data, ElementType::F32);
         let product = self.multiply_by_scale(wide, ratio);
         let low = builder.splat(product.r#type(), -limit);

@@ -57,7 +57,12 @@ pub const RULES: &[Rule] = &[
     // Selections: every float operand brought to the largest scale; 0 and +-inf splats take any scale.
     rule("stablehlo.maximum", AlignMax, Saturate, "max(a*sa/S, b*sb/S), S = max(sa, sb)"),
     rule("stablehlo.minimum", AlignMax, Saturate, "min(a*sa/S, b*sb/S), S = max(sa, sb)"),
-    rule("stablehlo.clamp", Clamp, Saturate, "finite bounds bound the result: all three at S = max(s_lo, s_hi)"),
+    rule(
+        "stablehlo.clamp",
+        Clamp,
+        Saturate,
+        "clamp at S = min(sx, max(s_lo, s_hi)) over bounds other than 0, +-inf and sentinels; bounds saturate",
+    ),
     rule("stablehlo.select", AlignMax, Saturate, "select(p, a*sa/S, b*sb/S), S = max(sa, sb)"),
     rule("stablehlo.concatenate", AlignMax, Vote, "inputs at S = max of scales"),
     rule("stablehlo.pad", AlignMax, Saturate, "pad(a, v) at S = max(sa, sv)"),
@@ -75,13 +80,14 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.log", Unscaled, Vote, "log(a*sa), 1"),
     rule("stablehlo.log_plus_one", Unscaled, Vote, "log1p(a*sa), 1"),
     rule("stablehlo.logistic", Unscaled, Vote, "logistic(a*sa), 1"),
-    rule("stablehlo.tanh", Unscaled, Vote, "tanh(a*sa), 1"),
-    rule("stablehlo.sine", Unscaled, Vote, "sin(a*sa), 1"),
     rule("stablehlo.cosine", Unscaled, Vote, "cos(a*sa), 1"),
-    rule("chlo.erf", Unscaled, Vote, "erf(a*sa), 1"),
     rule("chlo.erfc", Unscaled, Vote, "erfc(a*sa), 1"),
     rule("chlo.erf_inv", Unscaled, Vote, "erf_inv(a*sa), 1"),
     rule("chlo.digamma", Unscaled, Vote, "digamma(a*sa), 1"),
+    // Contracting functions, |f(x)| <= min(c|x|, 1): small where the input is small.
+    rule("stablehlo.tanh", Contracting, Vote, "tanh(a*sa)/m, m = min(sa, 1)"),
+    rule("stablehlo.sine", Contracting, Vote, "sin(a*sa)/m, m = min(sa, 1)"),
+    rule("chlo.erf", Contracting, Vote, "erf(a*sa)/m, m = min(sa, 1)"),
     // Results the inputs' scales do not bound: computed unscaled; where the data type's range is
     // narrower than the result's (f16, FP8), the scale comes from the result's max at run time.
     rule("stablehlo.exponential", Unbounded, Vote, "exp(a*sa) = y, R(max|y|) at f16, else 1"),

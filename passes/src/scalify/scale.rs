@@ -162,6 +162,17 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
         }
     }
 
+    /// The smaller scale (same folding as `max`).
+    pub fn min(&self, a: Scale<'c, 'a>, b: Scale<'c, 'a>) -> Scale<'c, 'a> {
+        match (a, b) {
+            (Scale::Static(x), Scale::Static(y)) => Scale::Static(x.min(y)),
+            (Scale::Dynamic { base, factor: fx }, Scale::Dynamic { factor: fy, .. }) if same_base(&a, &b) => {
+                Scale::Dynamic { base, factor: fx.min(fy) }
+            }
+            _ => Scale::dynamic(self.binary("stablehlo.minimum", a, b)),
+        }
+    }
+
     /// The scale of a sum: R(sqrt(a^2 + b^2)), or the other scale when one is zero. For powers of two
     /// m >= n this is m * R(sqrt(1 + (n/m)^2)) with the root in [1, sqrt(2)]: rounding down gives m,
     /// rounding up gives 2m (m when n = 0). So no square is ever formed, and nothing overflows.

@@ -11,8 +11,8 @@ use super::super::pow2;
 use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::{
-    Sentinels, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, taken_from,
-    unbounded, unscaled, votes,
+    Sentinels, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, sentinel_floor,
+    taken_from, unbounded, unscaled, votes,
 };
 
 fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
@@ -136,8 +136,8 @@ pub fn sum<'c: 'a, 'a>(
     let only_sentinels = (a.sentinel || a.invariant) && (b.sentinel || b.invariant);
     let scale = match (votes(&a, sentinels, only_sentinels), votes(&b, sentinels, only_sentinels)) {
         (false, false) => Scale::ONE,
-        (false, true) => b.scale,
-        (true, false) => a.scale,
+        (false, true) => sentinel_floor(rw, &a).map_or(b.scale, |f| math.max(b.scale, f)),
+        (true, false) => sentinel_floor(rw, &b).map_or(a.scale, |f| math.max(a.scale, f)),
         (true, true) => math.sum(a.scale, b.scale),
     };
     let (x, y) = (rw.rescale(a, scale), rw.rescale(b, scale));
@@ -167,21 +167,28 @@ pub fn align_max<'c: 'a, 'a>(
     Ok(())
 }
 
-/// clamp(lo, x, hi): with two finite bounds the result is no larger than they are, so all three go to
-/// the bounds' scale (a huge x overflows to +-inf there, which the clamp maps to its bound). With an
-/// infinite (or, under `Saturate`, sentinel) bound, as align-max.
+/// clamp(lo, x, hi): the result is x or a bound, so it lives at S = min(sx, s_b), s_b the larger
+/// scale of the bounds that bound anything (not 0, +-inf or a sentinel: those take any scale). Where x
+/// is the smaller (activations far below a clip at 1), S = sx and a bound beyond x's range saturates,
+/// which changes nothing: x's data cannot reach it. Where the bounds are the smaller, a huge x
+/// overflows to +-inf at S, which the clamp maps to its bound.
 pub fn clamp<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
     sentinels: Sentinels,
 ) -> Result<(), String> {
     let [low, x, high] = scaled_operands(rw, &op)[..] else { return Err("expected three operands".into()) };
-    if !votes(&low, sentinels, false) || !votes(&high, sentinels, false) {
-        return align_max(rw, op, sentinels);
-    }
     let builder = rw.builder();
-    let scale = ScaleMath::new(&builder, rw.options.rounding).max(low.scale, high.scale);
-    let data: Vec<Value> = [low, x, high].iter().map(|s| rw.rescale(*s, scale)).collect();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let bounding = [low, high].into_iter().filter(|b| votes(b, sentinels, false)).map(|b| b.scale);
+    let bounds = bounding.reduce(|a, b| math.max(a, b));
+    let scale = match (x.invariant, bounds) {
+        (false, Some(bounds)) => math.min(x.scale, bounds),
+        (false, None) => x.scale,
+        (true, bounds) => bounds.unwrap_or(Scale::ONE),
+    };
+    let saturating = |bound: Scaled<'c, 'a>| Scaled { sentinel: true, ..bound };
+    let data = [rw.rescale(saturating(low), scale), rw.rescale(x, scale), rw.rescale(saturating(high), scale)];
     let new = builder.value("stablehlo.clamp", &data, data[1].r#type(), &[]);
     bind_one(rw, op, Scaled::new(new, scale));
     Ok(())

@@ -40,6 +40,7 @@ pub enum Family {
     Rsqrt,
     Power,
     Unscaled,
+    Contracting,
     Unbounded,
     AtInputScale,
     Convert,
@@ -79,6 +80,7 @@ impl Family {
             Family::Rsqrt => "rsqrt",
             Family::Power => "power",
             Family::Unscaled => "unscaled",
+            Family::Contracting => "contracting",
             Family::Unbounded => "unbounded",
             Family::AtInputScale => "at-input-scale",
             Family::Convert => "convert",
@@ -120,6 +122,7 @@ impl Family {
             Family::Rsqrt => elementwise::sqrt(rw, op, true),
             Family::Power => elementwise::power(rw, op),
             Family::Unscaled => unscaled(rw, op),
+            Family::Contracting => contracting(rw, op),
             Family::Unbounded => unbounded(rw, op),
             Family::AtInputScale => at_input_scale(rw, op),
             Family::Convert => elementwise::convert(rw, op),
@@ -181,8 +184,22 @@ pub(crate) fn votes(s: &Scaled, sentinels: Sentinels, only_sentinels: bool) -> b
     !s.invariant && (!s.sentinel || sentinels == Sentinels::Vote || only_sentinels)
 }
 
-/// Float operands at one scale S (the largest of the voting ones, see `votes`; 1 if none votes),
-/// non-float operands as they are.
+/// The true magnitude a saturated sentinel keeps: beyond 2^7, exp underflows to 0 in f32 as
+/// exp(finfo.min) does, so a masked softmax still gives masked entries no weight.
+const SENTINEL_TRUE_MAGNITUDE: f64 = 128.0;
+
+/// The least common scale at which `operand`, a finite sentinel that does not vote, keeps its meaning
+/// once saturated to the data type's largest finite value (`SENTINEL_TRUE_MAGNITUDE`). Without this
+/// floor, logits near 1e-5 (scale 2^-18) would turn f16's saturated finfo.min into -0.25.
+pub(crate) fn sentinel_floor(rw: &Rewriter, operand: &Scaled) -> Option<Scale<'static, 'static>> {
+    (operand.sentinel && !operand.invariant).then(|| {
+        let ratio = SENTINEL_TRUE_MAGNITUDE / rw.data_element().max_finite();
+        Scale::Static(2f64.powi(ratio.log2().ceil() as i32) as f32)
+    })
+}
+
+/// Float operands at one scale S (the largest of the voting ones, see `votes`; 1 if none votes, and
+/// at least a non-voting sentinel's `sentinel_floor`), non-float operands as they are.
 pub(crate) fn align_to_max<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     values: &[Value<'c, 'a>],
@@ -193,17 +210,22 @@ pub(crate) fn align_to_max<'c: 'a, 'a>(
     let math = ScaleMath::new(&builder, rw.options.rounding);
     let only_sentinels = !mapped.iter().any(|m| matches!(m, Mapped::Scaled(s) if !s.invariant && !s.sentinel));
     let mut common: Option<Scale> = None;
+    let mut floor: Option<Scale> = None;
     for m in &mapped {
-        if let Mapped::Scaled(s) = m
-            && votes(s, sentinels, only_sentinels)
-        {
+        let Mapped::Scaled(s) = m else { continue };
+        if votes(s, sentinels, only_sentinels) {
             common = Some(match common {
                 None => s.scale,
                 Some(c) => math.max(c, s.scale),
             });
+        } else if let Some(f) = sentinel_floor(rw, s) {
+            floor = Some(floor.map_or(f, |g| math.max(f, g)));
         }
     }
-    let common = common.unwrap_or(Scale::ONE);
+    let common = match (common, floor) {
+        (Some(c), Some(f)) => math.max(c, f),
+        (c, _) => c.unwrap_or(Scale::ONE),
+    };
     let aligned = mapped
         .iter()
         .map(|m| match m {
@@ -308,7 +330,36 @@ pub(crate) fn unbounded<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<
 pub(crate) fn at_input_scale<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let input = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
     let scale = if input.invariant { Scale::ONE } else { input.scale };
+    recomputed_at(rw, op, scale)
+}
+
+/// tanh, sine, erf: |f(x)| <= min(c |x|, 1) with c ~ 1, so the result is bounded by the input where
+/// the input is small and by 1 where it is not. Computed unscaled, re-expressed at min(sa, 1): a
+/// tanh of values near 1e-6 keeps their precision instead of becoming f16 subnormals at scale 1.
+pub(crate) fn contracting<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let input = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let scale = if input.invariant {
+        Scale::ONE
+    } else {
+        let builder = rw.builder();
+        ScaleMath::new(&builder, rw.options.rounding).min(input.scale, Scale::ONE)
+    };
+    recomputed_at(rw, op, scale)
+}
+
+/// The op computed on unscaled values, its one result re-expressed at `scale`.
+fn recomputed_at<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    scale: Scale<'c, 'a>,
+) -> Result<(), String> {
     let copy = computed_unscaled(rw, op);
+    if scale.is_one() {
+        // Nothing to re-express: the result as computed, in the op's own type (a bf16 tanh stays one
+        // op, which XLA may compute with excess precision exactly as it does the original's).
+        bind_results(rw, op, copy, Scale::ONE);
+        return Ok(());
+    }
     let result: Value = copy.result(0).map_err(|e| e.to_string())?.into();
     let builder = rw.builder();
     let reciprocal = ScaleMath::new(&builder, rw.options.rounding).reciprocal(scale);
