@@ -1,0 +1,36 @@
+// differential seed=1000197
+// inputs 8x8:2e4:signed 8x8:3e-5:signed 8:1e3:signed 8x8:1e-6:positive
+// found: fp8-hybrid: output 3 not finite where the original is: Comparison { count: 64, max_abs_error: inf, max_rel_error: 0.009446955948707257, rel_l2_error: inf, nan_actual: 0, inf_actual: 8, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>, %b: tensor<8xf32>, %v: tensor<8x8xf32>) -> (tensor<f32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+    %v1 = stablehlo.negate %x : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.constant dense<0xFF800000> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.reduce(%v1 init: %v2) applies stablehlo.maximum across dimensions = [1] : (tensor<8x8xf32>, tensor<f32>) -> tensor<8xf32> loc("jit(step)/jvp(model)/op")
+    %v4 = stablehlo.broadcast_in_dim %v3, dims = [0] : (tensor<8xf32>) -> tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v5 = stablehlo.subtract %v1, %v4 : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v6 = stablehlo.sine %x : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v7 = stablehlo.multiply %v6, %v6 : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v8 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v9 = stablehlo.reduce(%v7 init: %v8) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x8xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v10 = stablehlo.constant dense<1.5625e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v11 = stablehlo.multiply %v9, %v10 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v12 = stablehlo.constant dense<2.000000e+00> : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v13 = stablehlo.power %w, %v12 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v14 = stablehlo.abs %v5 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v15 = stablehlo.constant dense<1.000000e-02> : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v16 = stablehlo.add %v14, %v15 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v17 = stablehlo.divide %v1, %v16 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v18 = stablehlo.constant dense<9.000000e-01> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v19 = stablehlo.multiply %v, %v18 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v20 = stablehlo.multiply %v13, %v13 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v21 = stablehlo.constant dense<1.000000e-01> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v22 = stablehlo.multiply %v20, %v21 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v23 = stablehlo.add %v19, %v22 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v24 = stablehlo.sqrt %v23 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v25 = stablehlo.constant dense<1.000000e-08> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v26 = stablehlo.add %v24, %v25 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v27 = stablehlo.divide %v13, %v26 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v28 = stablehlo.constant dense<1.000000e-03> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v29 = stablehlo.multiply %v27, %v28 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v30 = stablehlo.subtract %w, %v29 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    return %v11, %v30, %v23, %v17, %v6 : tensor<f32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+}
