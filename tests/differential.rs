@@ -301,7 +301,7 @@ fn random_programs_match_the_original() {
     }
     let inexact: Vec<&String> = failures.iter().filter(|f| f.contains("differs beyond ulps")).collect();
     eprintln!(
-        "differential: {cases} programs, {overflowed} skipped (the original overflows f32), {} failed ({} at f32)",
+        "differential: {cases} programs, {overflowed} skipped (the original overflows f32), {} failed ({} beyond ulps at f32)",
         failures.len(),
         inexact.len()
     );

@@ -61,7 +61,7 @@ pub const RULES: &[Rule] = &[
         "stablehlo.clamp",
         Clamp,
         Saturate,
-        "clamp at S = min(sx, max(s_lo, s_hi)) over bounds other than 0, +-inf and sentinels; bounds saturate",
+        "two finite bounds (0 counts): S = max(s_lo, s_hi); an open side: S = sx, bounds saturating",
     ),
     rule("stablehlo.select", AlignMax, Saturate, "select(p, a*sa/S, b*sb/S), S = max(sa, sb)"),
     rule("stablehlo.concatenate", AlignMax, Vote, "inputs at S = max of scales"),

@@ -167,11 +167,13 @@ pub fn align_max<'c: 'a, 'a>(
     Ok(())
 }
 
-/// clamp(lo, x, hi): the result is x or a bound, so it lives at S = min(sx, s_b), s_b the larger
-/// scale of the bounds that bound anything (not 0, +-inf or a sentinel: those take any scale). Where x
-/// is the smaller (activations far below a clip at 1), S = sx and a bound beyond x's range saturates,
-/// which changes nothing: x's data cannot reach it. Where the bounds are the smaller, a huge x
-/// overflows to +-inf at S, which the clamp maps to its bound.
+/// clamp(lo, x, hi). With two finite bounds (0 counts) the result is no larger than they are: all
+/// three at their scale s_b, so the result's data is bounded by theirs (a polynomial of it, as in
+/// erf's expansion, stays in range); a huge x overflows to +-inf there, which the clamp maps to its
+/// bound. With an open side (+-inf, a sentinel) the result can be as large as x: at x's scale, where
+/// a bound beyond x's range saturates, which changes nothing, since x's data cannot reach it (at the
+/// bound's scale, `clamp(finfo.min, x, 1)` of x near 1e-4 would flush x, and `clamp(eps, x, inf)`
+/// would overflow every x to inf).
 pub fn clamp<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
@@ -180,12 +182,16 @@ pub fn clamp<'c: 'a, 'a>(
     let [low, x, high] = scaled_operands(rw, &op)[..] else { return Err("expected three operands".into()) };
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
-    let bounding = [low, high].into_iter().filter(|b| votes(b, sentinels, false)).map(|b| b.scale);
-    let bounds = bounding.reduce(|a, b| math.max(a, b));
-    let scale = match (x.invariant, bounds) {
-        (false, Some(bounds)) => math.min(x.scale, bounds),
-        (false, None) => x.scale,
-        (true, bounds) => bounds.unwrap_or(Scale::ONE),
+    let finite = |b: &Scaled| {
+        let sentinel = b.sentinel && !b.invariant && sentinels == Sentinels::Saturate;
+        !sentinel && (!b.invariant || b.splat == Some(0.0))
+    };
+    let closed = finite(&low) && finite(&high);
+    let bounds = [low, high].into_iter().filter(|b| !b.invariant).map(|b| b.scale).reduce(|a, b| math.max(a, b));
+    let scale = match (x.invariant, closed, bounds) {
+        (_, true, Some(bounds)) | (true, _, Some(bounds)) => bounds,
+        (false, _, _) => x.scale,
+        (true, _, None) => Scale::ONE,
     };
     let saturating = |bound: Scaled<'c, 'a>| Scaled { sentinel: true, ..bound };
     let data = [rw.rescale(saturating(low), scale), rw.rescale(x, scale), rw.rescale(saturating(high), scale)];
