@@ -340,6 +340,27 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         }
     }
 
+    /// `data` at the static scale `scale` (exact, in f64), kept inside [2^-100, 2^100]: products of
+    /// scales (a square of a square of a dot) can leave f32's range, where a scale of inf or 0 would
+    /// turn the data into NaN. The excess power of two moves into the data instead (in f32 steps of
+    /// at most 2^100), where a value whose true magnitude f32 holds has room for it.
+    pub fn within_scale_range(&self, data: Value<'c, 'a>, scale: f64) -> (Value<'c, 'a>, Scale<'c, 'a>) {
+        const LIMIT: f64 = 1.2676506002282294e30; // 2^100
+        // Zero, infinite and NaN scales (fuzzed constants) have no excess to move.
+        if scale == 0.0 || !scale.is_finite() || (scale >= 1.0 / LIMIT && scale <= LIMIT) {
+            return (data, Scale::Static(scale as f32));
+        }
+        let kept = scale.clamp(1.0 / LIMIT, LIMIT);
+        let mut residual = scale / kept;
+        let mut data = data;
+        while residual != 1.0 {
+            let step = residual.clamp(1.0 / LIMIT, LIMIT);
+            data = self.multiply_by_scale(data, Scale::Static(step as f32));
+            residual /= step;
+        }
+        (data, Scale::Static(kept as f32))
+    }
+
     /// The data of `scaled` re-expressed at scale `to`: `data * (scale / to)`.
     pub fn rescale(&self, scaled: Scaled<'c, 'a>, to: Scale<'c, 'a>) -> Value<'c, 'a> {
         if scaled.invariant {

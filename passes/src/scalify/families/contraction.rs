@@ -29,9 +29,14 @@ fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: 
     let product: Value = product.result(0).expect("one result").into();
     let r = contraction_factor(rw, k);
     let data = if r == 1.0 { product } else { rw.multiply_by_scale(product, Scale::Static(1.0 / r)) };
-    let builder = rw.builder();
-    let math = ScaleMath::new(&builder, rw.options.rounding);
-    let scale = math.mul(math.mul(a.scale, b.scale), Scale::Static(r));
+    let (data, scale) = match (a.scale, b.scale) {
+        (Scale::Static(x), Scale::Static(y)) => rw.within_scale_range(data, x as f64 * y as f64 * r as f64),
+        _ => {
+            let builder = rw.builder();
+            let math = ScaleMath::new(&builder, rw.options.rounding);
+            (data, math.mul(math.mul(a.scale, b.scale), Scale::Static(r)))
+        }
+    };
     rw.bind_scaled(old, Scaled::new(data, scale));
     Ok(())
 }

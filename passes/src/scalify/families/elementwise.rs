@@ -86,13 +86,16 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
 pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
     let builder = rw.builder();
-    let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, b.scale);
     let data = if is_unit_data(&b) {
         a.data
     } else if is_unit_data(&a) {
         b.data
     } else {
         builder.elementwise("stablehlo.multiply", &[a.data, b.data])
+    };
+    let (data, scale) = match (a.scale, b.scale) {
+        (Scale::Static(x), Scale::Static(y)) => rw.within_scale_range(data, x as f64 * y as f64),
+        _ => (data, ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, b.scale)),
     };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x * y);
     // A nonzero integer times a sentinel is at least the sentinel: `(1 - mask) * -1e9`.
