@@ -130,6 +130,29 @@ def _generic_text(module_text):
         return module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True)
 
 
+def _main_function_type(module_text):
+    with jax_mlir.make_ir_context():
+        module = ir.Module.parse(module_text)
+        main = next(op for op in module.body.operations
+                    if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == "main")
+        return str(ir.TypeAttr(main.attributes["function_type"]).value)
+
+
+def _before_serialization(jitted, call_args, call_kwargs, exported_text):
+    """The module scalify rewrites: jax's lowering as it was before `jax.export` serialized it.
+
+    Serializing legalizes CHLO, so an `Exported` holds erf, erfc, lgamma... as polynomials over
+    1/x and exp(-x^2), both branches computed everywhere: scalify rules those ops as whole functions,
+    and a branch's values where it is not selected (1/x^2 at x near 0) would otherwise set scales.
+    Where the export changed the function's signature (platform, dimension or effect arguments), its
+    own module is used."""
+    lowered = jitted.lower(*call_args, **call_kwargs)
+    text = lowered.compiler_ir("stablehlo").operation.get_asm(print_generic_op_form=True, enable_debug_info=True)
+    if _main_function_type(text) != _main_function_type(exported_text):
+        return exported_text
+    return text
+
+
 @dataclasses.dataclass(frozen=True)
 class _Signature:
     """@main of a rewritten module: avals in and out, and the original positions that became
@@ -197,7 +220,7 @@ class _Compiled:
         exported = jax.export.export(jitted, disabled_checks=markers)(*call_args, **call_kwargs)
         if len(exported.module_kept_var_idx) != len(exported.in_avals):
             raise ValueError("scalify.jit: the exported module dropped unused arguments")
-        original = _generic_text(exported.mlir_module())
+        original = _before_serialization(jitted, call_args, call_kwargs, _generic_text(exported.mlir_module()))
         text, report = _scalify.rewrite(original, policy.options())
         self.lowered = Lowered(text, json.loads(report), original)
         signature = _Signature.of(text)

@@ -282,3 +282,32 @@ def test_feeding_results_back_compiles_once():
     for x in fresh:
         w = scalified(w, x)
     assert len(compiles) == first, compiles
+
+
+def test_exact_gelu_trains_at_f16_with_erfc_ruled_whole():
+    """Exact GELU is `x/2 * erfc(-x/sqrt 2)`. jax.export legalizes CHLO when it serializes, so its
+    module held erfc as a polynomial in 1/x^2 and exp(-x^2) computed for every element, and the
+    unselected branch's values (1/x^2 near x = 0) set the scales: NaN loss from the first step at f16.
+    scalify.jit rewrites the module as jax lowered it, erfc whole; the loss follows jax within 3%."""
+    key_x, key_w = jax.random.split(jax.random.PRNGKey(7))
+    x = jax.random.normal(key_x, (256, 64))
+    y = jnp.sin(x[:, :8])
+    params = mlp_init(key_w, [64, 256, 256, 8])
+
+    def loss_fn(params, x, y):
+        h = x
+        for layer in params[:-1]:
+            h = jax.nn.gelu(h @ layer["w"] + layer["b"], approximate=False)
+        return jnp.mean((h @ params[-1]["w"] + params[-1]["b"] - y) ** 2)
+
+    def step(params, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
+        return jax.tree_util.tree_map(lambda p, g: p - 0.05 * g, params, grads), loss
+
+    scalified = scalify.jit(step, policy=scalify.Policy.preset("f16", signature="scaled"))
+    assert "chlo.erfc" in scalified.lower(scalify.as_scaled(params, jnp.float16), x, y).report["ops"]
+    state, reference = scalify.as_scaled(params, jnp.float16), params
+    for _ in range(6):
+        state, loss = scalified(state, x, y)
+        reference, reference_loss = jax.jit(step)(reference, x, y)
+        assert abs(float(loss.to_array()) - float(reference_loss)) < 0.03 * float(reference_loss)
