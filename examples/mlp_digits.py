@@ -1,5 +1,5 @@
-"""MLP classifier on scikit-learn's digits (real data, no download): fp32, naive fp16, scalify f16 and
-scalify fp8-hybrid, in a normal setting and at a large parameter scale (weights and inputs 2^8 times
+"""MLP classifier on scikit-learn's digits (real data, no download): fp32, naive fp16, fp16 with dynamic
+loss scaling (f32 master weights, see mixed_precision.py), scalify f16 and scalify fp8-hybrid, in a normal setting and at a large parameter scale (weights and inputs 2^8 times
 larger, as the Scalify paper's MNIST experiment), where plain f16 overflows.
 
     .venv/bin/python examples/mlp_digits.py [--steps 300] [--out docs]
@@ -9,6 +9,7 @@ curves) and docs/mlp_digits.md (the table, with the command and seed).
 """
 
 import argparse
+import datetime
 import pathlib
 import sys
 
@@ -20,6 +21,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 import scalify
+from mixed_precision import initial_loss_scaling, mixed_precision_step
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
@@ -55,11 +57,30 @@ def accuracy(params, x, y):
     return float(jnp.mean(jnp.argmax(logits(params, x), -1) == y))
 
 
+def loss_scaled_sgd(lr):
+    """fp16 as trained today: f16 forward and backward, f32 master weights, dynamic loss scaling.
+    A `sgd_step`-like function; its `skipped` attribute counts the steps skipped on overflow."""
+    update = lambda params, grads, state: (jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads), state)
+    mixed = mixed_precision_step(loss_fn, update, jnp.float16, loss_scaling=True)
+    scaling = initial_loss_scaling()
+
+    def step(params, x, y, _lr):
+        nonlocal scaling
+        params, _, scaling, loss, skipped = mixed(params, (), scaling, x.astype(jnp.float16), y)
+        step.skipped += int(skipped)
+        return params, loss
+
+    step.skipped = 0
+    return step
+
+
 def run(name, policy, params, data, steps, lr, batch):
     x_train, y_train, x_test, y_test = data
     rng = np.random.default_rng(SEED)
     if policy == "fp32":
         step = jax.jit(sgd_step)
+    elif policy == "fp16-loss-scaling":
+        step = loss_scaled_sgd(lr)
     elif policy == "naive-fp16":
         step = jax.jit(sgd_step)
         params = jax.tree_util.tree_map(lambda p: p.astype(jnp.float16), params)
@@ -74,7 +95,7 @@ def run(name, policy, params, data, steps, lr, batch):
     for i in bar:
         idx = rng.choice(len(x_train), batch, replace=False)
         inputs = x_train[idx]
-        if policy not in ("fp32", "naive-fp16"):
+        if policy not in ("fp32", "naive-fp16", "fp16-loss-scaling"):
             inputs = scalify.as_scaled(inputs, jnp.float16)  # the batch enters at its own scale too
         params, loss = step(params, inputs, y_train[idx], lr)
         loss = float(scalify.unscale(loss)) if isinstance(loss, scalify.ScaledArray) else float(loss)
@@ -83,14 +104,15 @@ def run(name, policy, params, data, steps, lr, batch):
     final = scalify.unscale(params)
     final = jax.tree_util.tree_map(lambda p: jnp.asarray(p, jnp.float32), final)
     x_test = jnp.asarray(x_test, jnp.float32)
-    return losses, float(loss_fn(final, x_test, y_test)), accuracy(final, x_test, y_test)
+    skipped = getattr(step, "skipped", 0)
+    return losses, float(loss_fn(final, x_test, y_test)), accuracy(final, x_test, y_test), skipped
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("docs"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     digits = load_digits()
     x = (digits.data / 16.0).astype(np.float32)
     x_train, x_test, y_train, y_test = train_test_split(x, digits.target.astype(np.int32), test_size=0.25, random_state=SEED)
@@ -100,19 +122,21 @@ def main():
         lr = 0.1 / scale**2
         data = (jnp.asarray(x_train * scale), jnp.asarray(y_train), jnp.asarray(x_test * scale), jnp.asarray(y_test))
         params = init(jax.random.PRNGKey(SEED), [64, 128, 128, 10], scale)
-        for policy in ["fp32", "naive-fp16", "scalify-f16", "fp8-hybrid"]:
+        for policy in ["fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid"]:
             name = f"{setting} / {policy}"
-            losses, test_loss, test = run(name, policy, params, data, args.steps, lr, 128)
-            rows.append((setting, policy, losses[-1], test_loss, test))
+            losses, test_loss, test, skipped = run(name, policy, params, data, args.steps, lr, 128)
+            rows.append((setting, policy, losses[-1], test_loss, test, skipped))
             curves[name] = losses
-    table = ["| setting | run | final train loss | test loss | test accuracy |", "|---|---|---|---|---|"]
-    table += [f"| {s} | {p} | {l:.4f} | {t:.4f} | {a:.3f} |" for s, p, l, t, a in rows]
+    table = ["| setting | run | final train loss | test loss | test accuracy | steps skipped |", "|---|---|---|---|---|---|"]
+    table += [f"| {s} | {p} | {l:.4f} | {t:.4f} | {a:.3f} | {k} |" for s, p, l, t, a, k in rows]
     print("\n".join(table))
     args.out.mkdir(parents=True, exist_ok=True)
     command = f".venv/bin/python examples/mlp_digits.py --steps {args.steps}"
     (args.out / "mlp_digits.md").write_text(
-        f"# MLP on digits\n\n`{command}` (seed {SEED}; 64-128-128-10 ReLU MLP, SGD, batch 128, 75/25 split)\n\n"
-        + "\n".join(table) + "\n"
+        f"# MLP on digits\n\n`{command}` (seed {SEED}; 64-128-128-10 ReLU MLP, SGD, batch 128, 75/25 split; "
+        f"run {datetime.date.today()}, jax {jax.__version__}). fp16-loss-scaling: f32 master weights, f16 forward and "
+        f"backward, dynamic loss scaling from 2^15; a skipped step is one whose gradients overflowed.\n\n"
+        + "\n".join(table) + "\n\n![loss curves](mlp_digits.png)\n"
     )
     import matplotlib
 
@@ -132,6 +156,7 @@ def main():
     fig.tight_layout()
     fig.savefig(args.out / "mlp_digits.png", dpi=100)
     print(f"wrote {args.out / 'mlp_digits.md'} and {args.out / 'mlp_digits.png'}", file=sys.stderr)
+    return rows
 
 
 if __name__ == "__main__":
