@@ -94,6 +94,7 @@ fn fp8_survives_extreme_scales_that_break_a_plain_cast() {
 /// Every fixture with FP8 matmuls (f32 data, operands rescaled at the cast): no NaN or infinity
 /// anywhere, and the GPT step's loss within 1% of the f32 loss (measured 0.28%).
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn fixtures_with_fp8_matmuls_stay_finite() {
     for (name, inputs) in fixtures_with_data() {
         let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
@@ -112,6 +113,7 @@ fn fixtures_with_fp8_matmuls_stay_finite() {
 /// dot in FP8 with E5M2 gradients in the backward pass, nothing non-finite, and the loss within 1%
 /// of the f32 loss (measured 0.40%).
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn gpt_step_with_the_fp8_hybrid_preset() {
     let (_, inputs) = fixtures_with_data().into_iter().find(|(n, _)| n == "gpt_train_step").unwrap();
     let original = std::fs::read_to_string(scalify_tests::fixture("gpt_train_step_debug")).unwrap();
@@ -146,6 +148,7 @@ fn roles_without_name_stacks_come_from_the_dataflow() {
 /// ones with exactly one E5M2 operand (the gradient), nothing non-finite, and the loss within 2% of
 /// the original's (FP8's 2^-3 to 2^-4 relative rounding averages out over a loss; measured <= 0.13%).
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn fresh_training_steps_with_the_fp8_hybrid_preset() {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(scalify_tests::venv_python())

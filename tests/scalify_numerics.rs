@@ -37,6 +37,7 @@ fn module_text(name: &str) -> String {
 /// At data-type=f32 the rewrite only moves powers of two around: outputs equal the original's up to
 /// f32 rounding (1e-5 relative).
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn fixtures_at_f32_equal_the_original() {
     for (name, inputs) in fixtures_with_data() {
         let original = module_text(&name);
@@ -51,6 +52,7 @@ fn fixtures_at_f32_equal_the_original() {
 /// the MLP's zero-initialised first-layer bias, whose new value is the update alone). The GPT step
 /// is checked separately below.
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn fixtures_at_f16_and_bf16_stay_within_tolerance() {
     for (name, inputs) in fixtures_with_data().into_iter().filter(|(n, _)| n != "gpt_train_step") {
         let original = module_text(&name);
@@ -72,6 +74,7 @@ fn fixtures_at_f16_and_bf16_stay_within_tolerance() {
 /// lr * sign(g), and bf16 rounding flips the sign of near-zero gradients, which dominates the error
 /// of zero-initialised biases (measured 0.18 on an MLP bias; weight matrices 1e-3 to 3e-2).
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn gpt_step_at_bf16() {
     let (name, inputs) = fixtures_with_data().into_iter().find(|(n, _)| n == "gpt_train_step").unwrap();
     let original = module_text(&name);
@@ -92,6 +95,7 @@ fn gpt_step_at_bf16() {
 /// leaves f16's range (measured: 76 of 86 outputs NaN); with the update in f16, AdamW's
 /// `m / (sqrt(v) + eps)` divides 0 by an eps flushed to 0 where a row's gradient is exactly zero.
 #[test]
+#[ignore = "slow numerics: bash scripts/test --full"]
 fn gpt_step_at_f16() {
     let (_, inputs) = fixtures_with_data().into_iter().find(|(n, _)| n == "gpt_train_step").unwrap();
     let expected = run(&module_text("gpt_train_step"), &inputs);

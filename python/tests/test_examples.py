@@ -9,6 +9,9 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "examples"))
 
+# Each trains several models for tens of steps: slow numerics (`bash scripts/test --full`).
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("flax")
 pytest.importorskip("equinox")
 pytest.importorskip("optax")
