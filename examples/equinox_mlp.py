@@ -11,6 +11,7 @@ OUT/equinox_mlp.png (loss curves).
 """
 
 import argparse
+import datetime
 import pathlib
 import sys
 
@@ -108,7 +109,7 @@ def main():
     (args.out / "equinox_mlp.md").write_text(
         f"# equinox MLP + optax, through scalify.jit\n\n`.venv/bin/python examples/equinox_mlp.py --steps "
         f"{args.steps}` (seed {SEED}; eqx.nn.Linear + LayerNorm + eqx.nn.MLP, width 128, GELU; optax Adam 3e-3; two spirals, "
-        f"batch 128; accuracy on 2048 held-out points)\n\n" + "\n".join(table) + "\n"
+        f"batch 128; accuracy on 2048 held-out points; run {datetime.date.today()}, jax {jax.__version__})\n\n" + "\n".join(table) + "\n"
     )
     save_loss_plot({run: losses for run, (losses, _) in results.items()}, args.out / "equinox_mlp.png", log_scale=True)
 

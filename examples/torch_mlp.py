@@ -12,6 +12,7 @@ OUT/torch_mlp.md and OUT/torch_mlp.png.
 """
 
 import argparse
+import datetime
 import pathlib
 import sys
 
@@ -105,7 +106,7 @@ def main():
     (args.out / "torch_mlp.md").write_text(
         f"# PyTorch MLP + AdamW, exported by scalify.torch and run through scalify.jit\n\n"
         f"`tests/fixtures/.venv-torch/bin/python examples/torch_mlp.py --steps {args.steps}` (seed {SEED}; "
-        f"digits, 1500 train / 297 test; batch 64; AdamW 2e-3; torch {torch.__version__})\n\n" + "\n".join(table) + "\n"
+        f"digits, 1500 train / 297 test; batch 64; AdamW 2e-3; torch {torch.__version__}; run {datetime.date.today()})\n\n" + "\n".join(table) + "\n"
     )
     save_loss_plot({run: losses for run, (losses, _) in results.items()}, args.out / "torch_mlp.png", log_scale=True)
 

@@ -106,7 +106,7 @@ def test_markers_are_identities_outside_scalify():
     lowered = scalify.jit(f, policy="f16").lower(x)
     assert "scalify.dynamic_rescale_max" in lowered.original
     assert "custom_call" not in lowered.as_text(), "the pass replaces every marker"
-    assert lowered.report["ops"]["stablehlo.custom_call"]["rules"]["dynamic-rescale-max"] == 1
+    assert lowered.report["ops"]["scalify.dynamic_rescale_max"]["rules"]["dynamic-rescale-max"] == 1
     np.testing.assert_allclose(scalify.jit(f, policy="f16")(x), x * 2000.0, rtol=2e-3)
 
 

@@ -39,6 +39,8 @@ pub struct DotRecord {
 pub struct Report {
     /// Every dot_general and convolution considered for FP8, in program order.
     pub dots: Vec<DotRecord>,
+    /// Per row of the rule table (an op's name; a custom call's target), the rules that rewrote its
+    /// instances; a fallback counts under the op's name.
     pub ops: BTreeMap<String, OpEntry>,
     pub fallbacks: Vec<Fallback>,
     /// Reductions emitted to read data statistics (dynamic rescales), and the bytes they read.
