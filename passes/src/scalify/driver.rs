@@ -67,7 +67,7 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
             Ok(()) => {
                 verify_inserted(rw, mark, &op, rule.family.name());
                 // Keyed by the table's row: a custom call by its target.
-                rw.report.record(rule.op, rule.family.name());
+                rw.report.record_rule(rule);
                 if std::env::var_os("SCALIFY_TRACE").is_some() {
                     trace(rw, &op);
                 }

@@ -10,6 +10,8 @@ pub struct OpEntry {
     pub count: usize,
     /// Rule names applied to this op name (one per family; `unscaled-fallback` for fallbacks).
     pub rules: BTreeMap<String, usize>,
+    /// The table row's formula, when a rule applied.
+    pub formula: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +60,12 @@ impl Report {
         *entry.rules.entry(rule.to_string()).or_default() += 1;
     }
 
+    /// One instance rewritten by `rule`: counted under its row, with the row's formula.
+    pub fn record_rule(&mut self, rule: &super::rules::Rule) {
+        self.record(rule.op, rule.family.name());
+        self.ops.get_mut(rule.op).expect("just recorded").formula = Some(rule.formula);
+    }
+
     pub fn fallback(&mut self, op: &str, location: String, reason: String) {
         self.record(op, "unscaled-fallback");
         self.fallbacks.push(Fallback { op: op.to_string(), location, reason });
@@ -71,7 +79,13 @@ impl Report {
         let ops: serde_json::Map<String, Json> = self
             .ops
             .iter()
-            .map(|(name, entry)| (name.clone(), json!({"count": entry.count, "rules": entry.rules})))
+            .map(|(name, entry)| {
+                let mut object = json!({"count": entry.count, "rules": entry.rules});
+                if let Some(formula) = entry.formula {
+                    object["formula"] = json!(formula);
+                }
+                (name.clone(), object)
+            })
             .collect();
         json!({
             "ops": ops,

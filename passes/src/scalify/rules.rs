@@ -12,6 +12,7 @@
 
 use super::families::Family::{self, *};
 use super::families::Sentinels::{self, *};
+use super::families::SplatMap;
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug)]
@@ -19,12 +20,20 @@ pub struct Rule {
     pub op: &'static str,
     pub family: Family,
     pub sentinels: Sentinels,
-    /// The rule as a formula, for readers and the report.
+    /// The rule as a formula, for readers and the report (`--scalify-report` prints it per op).
     pub formula: &'static str,
+    /// What the op does to a splat constant's value, for rules that fold splats at compile time.
+    pub splat: SplatMap,
 }
 
 const fn rule(op: &'static str, family: Family, sentinels: Sentinels, formula: &'static str) -> Rule {
-    Rule { op, family, sentinels, formula }
+    Rule { op, family, sentinels, formula, splat: SplatMap::Same }
+}
+
+impl Rule {
+    const fn splat(self, splat: SplatMap) -> Rule {
+        Rule { splat, ..self }
+    }
 }
 
 pub const RULES: &[Rule] = &[
@@ -39,9 +48,9 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.gather", Invariant, Vote, "gather(a, indices), sa"),
     rule("stablehlo.dynamic_reshape", Invariant, Vote, "op(a, shape), sa"),
     rule("stablehlo.dynamic_broadcast_in_dim", Invariant, Vote, "op(a, shape), sa"),
-    rule("stablehlo.negate", Invariant, Vote, "-a, sa"),
-    rule("stablehlo.abs", Invariant, Vote, "|a|, sa"),
-    rule("stablehlo.optimization_barrier", Invariant, Vote, "barrier over data; scales pass by"),
+    rule("stablehlo.negate", Invariant, Vote, "-a, sa").splat(SplatMap::Negate),
+    rule("stablehlo.abs", Invariant, Vote, "|a|, sa").splat(SplatMap::Abs),
+    rule("stablehlo.optimization_barrier", Barrier, Vote, "barrier over data; scales pass by, one to one"),
     // Products: scales multiply, data does not move.
     rule("stablehlo.multiply", Product, Vote, "a*b, sa*sb (a power-of-two splat factor costs nothing)"),
     rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb"),
@@ -109,7 +118,7 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.convert", Convert, Vote, "float->float keeps data and scale; to and from integers via f32"),
     rule("stablehlo.constant", Constant, Vote, "splat v = m * R(v) at compile time; dense: scale R(max|v|)"),
     rule("arith.constant", Constant, Vote, "as stablehlo.constant (torch-mlir emits these)"),
-    rule("stablehlo.iota", Iota, Vote, "iota / R(n), R(n)"),
+    rule("stablehlo.iota", Iota, Vote, "iota / R(n - 1), R(n - 1): the largest index near 1"),
     // Contractions: the sum over K products is brought back near unit scale by r = R(sqrt(K)).
     rule("stablehlo.dot_general", DotGeneral, Vote, "dot(a, b)/r, sa*sb*r, K = product of contracting sizes"),
     rule(

@@ -75,7 +75,9 @@ fn rows_exercised(command: &str) -> std::collections::BTreeSet<String> {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report.path()).unwrap()).unwrap();
     let ops = json["ops"].as_object().expect("the report's ops");
     ops.iter()
-        .filter(|(_, entry)| entry["rules"].as_object().is_some_and(|rules| rules.keys().any(|r| r != "unscaled-fallback")))
+        .filter(|(_, entry)| {
+            entry["rules"].as_object().is_some_and(|rules| rules.keys().any(|r| r != "unscaled-fallback"))
+        })
         .map(|(op, _)| op.clone())
         .collect()
 }
@@ -98,7 +100,10 @@ fn every_table_row_is_exercised() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     // Sharded steps at static scales: GSPMD's manual computations refuse run-time ones.
     let static_f16 = "data-type=f16 rescale-inputs=none rescale-results=none rescale=none signature=keep";
-    for (dir, options) in [(fixtures.clone(), ["preset=f16", "preset=fp8-hybrid"]), (fixtures.join("sharded"), [static_f16, "data-type=f32"])] {
+    for (dir, options) in [
+        (fixtures.clone(), ["preset=f16", "preset=fp8-hybrid"]),
+        (fixtures.join("sharded"), [static_f16, "data-type=f32"]),
+    ] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             // Pretty-printed Shardy is the one input the linked MLIR refuses (its test checks the error).

@@ -11,8 +11,8 @@ use super::super::pow2;
 use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::{
-    Sentinels, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands, sentinel_floor,
-    taken_from, unbounded, unscaled, votes,
+    Sentinels, SplatMap, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands,
+    sentinel_floor, taken_from, unbounded, unscaled, votes,
 };
 
 fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
@@ -29,30 +29,37 @@ fn bind_one<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, sca
     rw.bind_scaled(result, scaled);
 }
 
-/// op(a): the data moves, the scale stays. A splat's value and invariance survive layout ops.
-pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+/// optimization_barrier: each result is its operand, so scales pass by one to one.
+pub fn barrier<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
+    let types = data_result_types(rw, &op);
+    let mapped: Vec<Mapped> = operands(&op).iter().map(|v| rw.lookup(*v)).collect();
+    let data: Vec<Value> = mapped
+        .iter()
+        .map(|m| match m {
+            Mapped::Scaled(s) => s.data,
+            Mapped::Plain(v) => *v,
+        })
+        .collect();
+    let new = emit_like(rw, op, &data, &types);
+    for ((old, new), m) in results(&op).into_iter().zip(results(&new)).zip(mapped) {
+        match m {
+            Mapped::Scaled(s) => rw.bind_scaled(old, Scaled { data: new, ..s }),
+            Mapped::Plain(_) => rw.bind_plain(old, new),
+        }
+    }
+    Ok(())
+}
+
+/// op(a): the data moves, the scale stays. A splat's value (mapped as the table says: negate, abs)
+/// and invariance survive layout ops.
+pub fn invariant<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    splat_map: SplatMap,
+) -> Result<(), String> {
     let name = op_name(&op);
     let old_operands = operands(&op);
     let types = data_result_types(rw, &op);
-    if name == "stablehlo.optimization_barrier" {
-        // Each result is its operand: scales pass by one to one.
-        let mapped: Vec<Mapped> = old_operands.iter().map(|v| rw.lookup(*v)).collect();
-        let data: Vec<Value> = mapped
-            .iter()
-            .map(|m| match m {
-                Mapped::Scaled(s) => s.data,
-                Mapped::Plain(v) => *v,
-            })
-            .collect();
-        let new = emit_like(rw, op, &data, &types);
-        for ((old, new), m) in results(&op).into_iter().zip(results(&new)).zip(mapped) {
-            match m {
-                Mapped::Scaled(s) => rw.bind_scaled(old, Scaled { data: new, ..s }),
-                Mapped::Plain(_) => rw.bind_plain(old, new),
-            }
-        }
-        return Ok(());
-    }
     let floats: Vec<Scaled> = old_operands.iter().filter(|v| is_float(**v)).map(|v| rw.scaled(*v)).collect();
     if floats.is_empty() {
         // A float made from non-float data (abs of a complex): no scale to carry over.
@@ -61,17 +68,13 @@ pub fn invariant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>
     let (data, scale) = align_to_max(rw, &old_operands, Sentinels::Vote);
     let new = emit_like(rw, op, &data, &types);
     let source = floats.first().copied();
-    let splat = source.and_then(|s| s.splat).map(|v| match name.as_str() {
-        "stablehlo.negate" => -v,
-        "stablehlo.abs" => v.abs(),
-        _ => v,
-    });
+    let splat = source.and_then(|s| s.splat).map(|v| splat_map.apply(v));
     let invariant = floats.len() == 1 && source.is_some_and(|s| s.invariant);
     // Layout ops, negate and abs never raise max |data|.
     let bounded = floats.len() == 1 && source.is_some_and(|s| s.bounded);
     // Moving elements keeps a sentinel a sentinel (a broadcast mask fill) and integers integers.
     let sentinel = floats.len() == 1 && source.is_some_and(|s| s.sentinel);
-    let integral = floats.len() == 1 && source.is_some_and(|s| s.integral) && name != "stablehlo.optimization_barrier";
+    let integral = floats.len() == 1 && source.is_some_and(|s| s.integral);
     for (old, new) in results(&op).into_iter().zip(results(&new)) {
         if is_float(old) {
             rw.bind_scaled(old, Scaled { data: new, scale, invariant, splat, bounded, sentinel, integral });

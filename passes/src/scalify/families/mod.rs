@@ -25,9 +25,29 @@ pub enum Sentinels {
     Vote,
 }
 
+/// What an op does to a splat constant's value (a rule that folds splats at compile time reads it
+/// from the table, never from the op's name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SplatMap {
+    Same,
+    Negate,
+    Abs,
+}
+
+impl SplatMap {
+    pub fn apply(self, value: f64) -> f64 {
+        match self {
+            SplatMap::Same => value,
+            SplatMap::Negate => -value,
+            SplatMap::Abs => value.abs(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     Invariant,
+    Barrier,
     Product,
     Quotient,
     Square,
@@ -68,6 +88,7 @@ impl Family {
     pub fn name(self) -> &'static str {
         match self {
             Family::Invariant => "invariant",
+            Family::Barrier => "barrier",
             Family::Product => "product",
             Family::Quotient => "quotient",
             Family::Square => "square",
@@ -109,7 +130,8 @@ impl Family {
     pub fn apply<'c: 'a, 'a>(rule: &Rule, rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
         let sentinels = rule.sentinels;
         match rule.family {
-            Family::Invariant => elementwise::invariant(rw, op),
+            Family::Invariant => elementwise::invariant(rw, op, rule.splat),
+            Family::Barrier => elementwise::barrier(rw, op),
             Family::Product => elementwise::product(rw, op),
             Family::Quotient => elementwise::quotient(rw, op),
             Family::Square => elementwise::square(rw, op),

@@ -126,12 +126,13 @@ fn bind_scaled_results<'c: 'a, 'a>(
 /// Number of input elements that meet in one output element.
 fn reduced_count(op: &OperationRef) -> Result<i64, String> {
     let input = shape_of(op.operand(0).map_err(|e| e.to_string())?.r#type()).ok_or("unranked input")?;
-    match op_name(op).as_str() {
-        "stablehlo.reduce" => {
+    // reduce names the reduced dimensions; reduce_window a window.
+    match attrs::i64_array(op, "window_dimensions") {
+        Ok(window) => Ok(window.iter().product()),
+        Err(_) => {
             let dims = attrs::i64_array(op, "dimensions").map_err(|e| e.to_string())?;
             Ok(dims.iter().map(|&d| input[d as usize]).product())
         }
-        _ => Ok(attrs::i64_array(op, "window_dimensions").map_err(|e| e.to_string())?.iter().product()),
     }
 }
 
