@@ -1,5 +1,7 @@
-//! The only crate that touches raw MLIR: the context (IREE initialised once), diagnostics, module I/O,
-//! element and tensor types, typed views of StableHLO attributes, and a small op builder.
+//! The IR support layer, and the only crate that touches raw MLIR: the context (IREE initialised
+//! once), diagnostics, module I/O, element and tensor types, typed views of StableHLO attributes, raw
+//! IR handles behind safe functions (`ir`), a small op builder, and an entry point's signature. It
+//! defines no dialect of its own (the directory keeps the layout's name): scalify's IR is StableHLO.
 
 pub mod attrs;
 pub mod builder;

@@ -14,10 +14,11 @@ use scalify_dialect::{Diagnostic, ElementType, InsertPoint, MlirError, ScalifyCo
 use scalify_dialect::{ir, melior};
 
 use super::families::{Family, unscaled_fallback};
+use super::plan::Plan;
 use super::policy::{MatmulType, Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
-use super::role::{self, Role, dataflow, updated_arguments};
+use super::role;
 use super::rules;
 use super::scale::{Scale, ScaleMath};
 
@@ -254,58 +255,6 @@ fn scale_attributes<'c>(context: &'c melior::Context, function: &OperationRef<'c
     Attribute::parse(context, &text).unwrap_or_else(|| Attribute::parse(context, "{}").expect("empty dictionary"))
 }
 
-/// What is decided about a function before its walk: each op's role (when some role has its own data
-/// type) and each boundary value's storage type at a scaled signature.
-struct Plan {
-    /// The role of each op of the body, or `None` when roles are not read (no role has its own type).
-    roles: Option<Vec<Role>>,
-    /// Element type of each argument's data, and of each result's, at a scaled signature.
-    argument_storage: Vec<ElementType>,
-    result_storage: Vec<ElementType>,
-}
-
-impl Plan {
-    fn new(block: BlockRef, ops: &[OperationRef], options: &Options) -> Self {
-        let arguments: Vec<Value> =
-            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
-        let body = &ops[..ops.len().saturating_sub(1)];
-        let locations: Vec<String> = match options.has_role_data_types() {
-            true => body.iter().map(|op| op.location().to_string()).collect(),
-            false => Vec::new(),
-        };
-        let has_autodiff = locations.iter().any(|l| l.contains("jvp("));
-        // Optimizer state (found from the dataflow) may be stored in its own type.
-        let state_storage =
-            options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
-        let needs_dataflow = (options.has_role_data_types() && !has_autodiff) || state_storage.is_some();
-        let flow = needs_dataflow.then(|| dataflow(&arguments, body));
-        let roles = options.has_role_data_types().then(|| {
-            let update = flow.as_ref().filter(|_| !has_autodiff).map(|f| &f.update_ops);
-            (0..body.len())
-                .map(|i| match Role::of_location(&locations[i], has_autodiff) {
-                    Role::Unknown if update.is_some_and(|u| u.contains(&i)) => Role::Optimizer,
-                    role => role,
-                })
-                .collect()
-        });
-        let state = flow.map(|f| f.state_arguments).unwrap_or_default();
-        let storage = |is_state: bool| match state_storage {
-            Some(t) if is_state => t,
-            _ => options.data_type,
-        };
-        let argument_storage = (0..arguments.len()).map(|i| storage(state.contains(&i))).collect();
-        let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
-        let result_storage = returned
-            .iter()
-            .map(|value| {
-                let updated = updated_arguments(*value, &arguments);
-                storage(!updated.is_empty() && updated.is_subset(&state))
-            })
-            .collect();
-        Self { roles, argument_storage, result_storage }
-    }
-}
-
 fn rewrite_function<'c: 'a, 'a>(
     context: &'c melior::Context,
     function: OperationRef<'c, 'a>,
@@ -323,15 +272,49 @@ fn rewrite_function<'c: 'a, 'a>(
         let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
         rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);
     }
+    let scaled_arguments = bind_arguments(&mut rw, block, &plan)?;
+    let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
+    for (i, op) in body.iter().enumerate() {
+        rw.set_point(InsertPoint::Before(*op), op.location());
+        if let Some(roles) = &plan.roles {
+            rw.set_data_element(options.data_type_for(roles[i]));
+        }
+        rewrite_op(&mut rw, *op);
+    }
+    if let Some(invalid) = rw.invalid.take() {
+        return Err(FunctionError::Invalid(invalid));
+    }
+    let (returned, scaled_results) = bind_results(&mut rw, *terminator, &plan);
+    ir::mutable(*terminator).set_operands(&returned);
+    if options.signature == SignatureMode::Scaled {
+        let inputs: Vec<Type> =
+            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
+        let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
+        retype_scaled_signature(context, function, options, (&inputs, &outputs), (&scaled_arguments, &scaled_results));
+    }
+    remove_dead_ops(block);
+    let rewritten = std::mem::take(&mut rw.report);
+    merge(report, rewritten);
+    Ok(())
+}
 
-    // Arguments. With data types by role, arguments enter in f32 (rescaled there, if asked): each
-    // consumer converts to its role's data type (the f32 optimizer reads f32 parameters and state).
+/// Binds each float argument to its scaled value: at scale 1 (`signature=keep`), or as a (data,
+/// scale) pair whose scale is a new argument right after it (`signature=scaled`); rescaled on entry
+/// if asked. Returns the original positions that became pairs.
+fn bind_arguments<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    block: BlockRef<'c, 'a>,
+    plan: &Plan,
+) -> Result<Vec<i64>, FunctionError> {
+    let options = rw.options.clone();
+    let context = rw.context;
+    // With data types by role, arguments enter in f32 (rescaled there, if asked): each consumer
+    // converts to its role's data type (the f32 optimizer reads f32 parameters and state).
     if plan.roles.is_some() {
         rw.set_data_element(ElementType::F32);
     }
     let mut scaled_arguments = Vec::new();
-    let original_count = block.argument_count();
-    for index in (0..original_count).rev() {
+    for index in (0..block.argument_count()).rev() {
         let argument: Value = block.argument(index).map_err(|e| e.to_string())?.into();
         if !is_float_tensor(argument.r#type()) {
             continue;
@@ -359,22 +342,19 @@ fn rewrite_function<'c: 'a, 'a>(
         }
     }
     scaled_arguments.reverse();
+    Ok(scaled_arguments)
+}
 
-    // Body.
-    let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
-    for (i, op) in body.iter().enumerate() {
-        rw.set_point(InsertPoint::Before(*op), op.location());
-        if let Some(roles) = &plan.roles {
-            rw.set_data_element(options.data_type_for(roles[i]));
-        }
-        rewrite_op(&mut rw, *op);
-    }
-    if let Some(invalid) = rw.invalid.take() {
-        return Err(FunctionError::Invalid(invalid));
-    }
-
-    // Results.
-    rw.set_point(InsertPoint::Before(*terminator), terminator.location());
+/// The values the rewritten function returns: plain values as they are, scaled ones unscaled to
+/// their original types (`signature=keep`) or as (data, scale) pairs, rescaled for storage if asked
+/// (`signature=scaled`). Also returns the original result positions that became pairs.
+fn bind_results<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    terminator: OperationRef<'c, 'a>,
+    plan: &Plan,
+) -> (Vec<Value<'c, 'a>>, Vec<i64>) {
+    let options = rw.options.clone();
+    rw.set_point(InsertPoint::Before(terminator), terminator.location());
     // With data types by role, results are read in f32 (unscaled from there, or rescaled there and
     // then stored in data-type): an f32 update is never rounded to f16 before its statistic.
     rw.set_data_element(if plan.roles.is_some() { ElementType::F32 } else { options.data_type });
@@ -400,36 +380,34 @@ fn rewrite_function<'c: 'a, 'a>(
             }
         }
     }
-    let mut terminator = ir::mutable(*terminator);
-    terminator.set_operands(&returned);
+    (returned, scaled_results)
+}
 
-    if options.signature == SignatureMode::Scaled {
-        let inputs: Vec<Type> =
-            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
-        let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
-        let scale_attributes = scale_attributes(context, &function);
-        let widened_args = widen_attribute_list(context, &function, "arg_attrs", &scaled_arguments, scale_attributes);
-        let widened_results = widen_attribute_list(context, &function, "res_attrs", &scaled_results, scale_attributes);
-        let mut function = ir::mutable(function);
-        let ty: Type = FunctionType::new(context, &inputs, &outputs).into();
-        function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
-        if let Some(a) = widened_args {
-            function.set_inherent_attribute("arg_attrs", a);
-        }
-        if let Some(a) = widened_results {
-            function.set_inherent_attribute("res_attrs", a);
-        }
-        // How a caller rebuilds the pairs: these original positions became (data, scale).
-        function
-            .set_attribute("scalify.scaled_arguments", DenseI64ArrayAttribute::new(context, &scaled_arguments).into());
-        function.set_attribute("scalify.scaled_results", DenseI64ArrayAttribute::new(context, &scaled_results).into());
-        function.set_attribute("scalify.data_type", StringAttribute::new(context, options.data_type.name()).into());
+/// A scaled signature's function type, with each pair's attributes widened, and the attributes by
+/// which a caller rebuilds the pairs (`scalify.scaled_arguments` / `scalify.scaled_results`: the
+/// original positions that became (data, scale)).
+fn retype_scaled_signature<'c>(
+    context: &'c melior::Context,
+    function: OperationRef<'c, '_>,
+    options: &Options,
+    (inputs, outputs): (&[Type<'c>], &[Type<'c>]),
+    (scaled_arguments, scaled_results): (&[i64], &[i64]),
+) {
+    let scale_attributes = scale_attributes(context, &function);
+    let widened_args = widen_attribute_list(context, &function, "arg_attrs", scaled_arguments, scale_attributes);
+    let widened_results = widen_attribute_list(context, &function, "res_attrs", scaled_results, scale_attributes);
+    let mut function = ir::mutable(function);
+    let ty: Type = FunctionType::new(context, inputs, outputs).into();
+    function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
+    if let Some(a) = widened_args {
+        function.set_inherent_attribute("arg_attrs", a);
     }
-
-    remove_dead_ops(block);
-    let rewritten = std::mem::take(&mut rw.report);
-    merge(report, rewritten);
-    Ok(())
+    if let Some(a) = widened_results {
+        function.set_inherent_attribute("res_attrs", a);
+    }
+    function.set_attribute("scalify.scaled_arguments", DenseI64ArrayAttribute::new(context, scaled_arguments).into());
+    function.set_attribute("scalify.scaled_results", DenseI64ArrayAttribute::new(context, scaled_results).into());
+    function.set_attribute("scalify.data_type", StringAttribute::new(context, options.data_type.name()).into());
 }
 
 fn merge(into: &mut Report, from: Report) {
@@ -439,6 +417,7 @@ fn merge(into: &mut Report, from: Report) {
         for (rule, n) in entry.rules {
             *target.rules.entry(rule).or_default() += n;
         }
+        target.formula = target.formula.or(entry.formula);
     }
     into.fallbacks.extend(from.fallbacks);
     into.dots.extend(from.dots);

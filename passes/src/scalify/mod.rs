@@ -4,6 +4,7 @@
 mod driver;
 mod families;
 mod fp8;
+mod plan;
 pub mod policy;
 pub mod pow2;
 pub mod report;
