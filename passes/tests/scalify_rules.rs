@@ -41,7 +41,7 @@ fn invariant_layout_ops_keep_the_scale() {
     // convert in, transpose, negate, convert out: no multiply anywhere, scale 1 throughout.
     assert!(!text.contains("multiply"), "{text}");
     assert_eq!(report.fallback_count(), 0);
-    }
+}
 
 #[test]
 fn products_with_power_of_two_constants_cost_nothing() {
@@ -61,7 +61,7 @@ fn products_with_power_of_two_constants_cost_nothing() {
     assert_eq!(text.matches("stablehlo.multiply").count(), 2, "{text}");
     assert!(text.contains("dense<1.500000e+00>") && text.contains("dense<2.500000e-01>"), "{text}");
     assert_eq!(runtime_scale_ops(&text), 0, "{text}");
-    }
+}
 
 #[test]
 fn sums_align_to_the_root_of_squares_and_relu_keeps_the_scale() {
@@ -80,7 +80,7 @@ fn sums_align_to_the_root_of_squares_and_relu_keeps_the_scale() {
     // max with the zero splat keeps S = 8; the result is unscaled by 8.
     assert!(text.contains("dense<1.250000e-01>") && text.contains("dense<8.000000e+00>"), "{text}");
     assert_eq!(runtime_scale_ops(&text), 0);
-    }
+}
 
 #[test]
 fn masks_with_infinity_keep_finite_scales() {
@@ -97,7 +97,7 @@ fn masks_with_infinity_keep_finite_scales() {
     // The -inf splat takes the other operand's scale (4): no rescale of it, no inf * 0 anywhere.
     assert!(!text.contains("dense<0.000000e+00>"), "{text}");
     assert!(text.contains("dense<4.000000e+00> : tensor<4x4xf32>"), "{text}");
-    }
+}
 
 #[test]
 fn sqrt_and_rsqrt_take_power_of_two_roots() {
@@ -113,7 +113,7 @@ fn sqrt_and_rsqrt_take_power_of_two_roots() {
     );
     // v*8 has scale 8 = 2 * 2^2: data doubled before the root, roots at scale 2 and 1/2.
     assert!(text.contains("dense<2.000000e+00>") && text.contains("dense<5.000000e-01>"), "{text}");
-    }
+}
 
 #[test]
 fn nonhomogeneous_functions_run_unscaled_in_f32() {
@@ -131,7 +131,7 @@ fn nonhomogeneous_functions_run_unscaled_in_f32() {
     // after scalify, on f32.
     assert!(text.contains("stablehlo.exponential") && text.contains("tensor<4xf32>"), "{text}");
     assert_eq!(report.ops["chlo.erf"].rules["contracting"], 1);
-    }
+}
 
 #[test]
 fn dense_constants_scale_by_their_largest_magnitude() {
@@ -145,7 +145,7 @@ fn dense_constants_scale_by_their_largest_magnitude() {
     );
     // max |c| = 6e-3: scale 2^-8 (3.90625e-3), data c * 256 in f16.
     assert!(text.contains("dense<[2.561040e-01, -1.536130e+00, 5.122070e-01]> : tensor<3xf16>"), "{text}");
-    }
+}
 
 #[test]
 fn dot_general_divides_by_the_root_of_the_contraction() {
@@ -159,7 +159,7 @@ fn dot_general_divides_by_the_root_of_the_contraction() {
     // K = 64: data / 8 in f16 at scale 8, unscaled by 8 in f32 at the end.
     assert!(text.contains("dense<1.250000e-01> : tensor<2x4x16x16xf16>"), "{text}");
     assert!(text.contains("dense<8.000000e+00> : tensor<2x4x16x16xf32>"), "{text}");
-    }
+}
 
 #[test]
 fn convolution_counts_kernel_window_and_input_features() {
@@ -172,11 +172,11 @@ fn convolution_counts_kernel_window_and_input_features() {
     );
     // K = 3 * 3 * 4 = 36: r = R(6) = 4.
     assert!(text.contains("dense<2.500000e-01>") && text.contains("dense<4.000000e+00>"), "{text}");
-    }
+}
 
 #[test]
 fn reductions_sum_max_and_argmax() {
-    let (text, report) = scalify(
+    let (_, report) = scalify(
         "func.func @main(%x: tensor<4x16xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi32>) {
           %zero = stablehlo.constant dense<0.0> : tensor<f32>
           %ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>
@@ -199,7 +199,7 @@ fn reductions_sum_max_and_argmax() {
     // bf16 data, no fallback.
     assert_eq!(report.fallback_count(), 0, "{:?}", report.fallbacks);
     assert_eq!(report.ops["stablehlo.reduce"].rules["reduce"], 3);
-    }
+}
 
 #[test]
 fn while_loops_carry_data_at_a_fixed_scale() {
