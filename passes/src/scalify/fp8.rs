@@ -20,15 +20,12 @@ fn location_says(location: &str) -> Role {
     Role::of_location(location, false)
 }
 
-/// Ops that move data without changing which pass it belongs to.
-const LAYOUT: &[&str] =
-    &["stablehlo.transpose", "stablehlo.reshape", "stablehlo.broadcast_in_dim", "stablehlo.convert", "stablehlo.slice"];
-
-/// The op that produced `value`, looking through layout ops; `None` for block arguments.
+/// The op that produced `value`, looking through layout ops (the table's `layout` rows: they move
+/// data without changing which pass it belongs to); `None` for block arguments.
 fn producer<'c, 'a>(mut value: Value<'c, 'a>) -> Option<OperationRef<'c, 'a>> {
     for _ in 0..16 {
         let owner = ir::defining_op(value)?;
-        if LAYOUT.contains(&op_name(&owner).as_str()) {
+        if super::rules::find(&op_name(&owner), None).is_some_and(|rule| rule.layout) {
             value = owner.operand(0).ok()?;
         } else {
             return Some(owner);

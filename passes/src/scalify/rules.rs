@@ -24,24 +24,31 @@ pub struct Rule {
     pub formula: &'static str,
     /// What the op does to a splat constant's value, for rules that fold splats at compile time.
     pub splat: SplatMap,
+    /// The op only moves or casts its first operand's elements (the FP8 lowering looks through it
+    /// for a format marker and for the pass a value belongs to).
+    pub layout: bool,
 }
 
 const fn rule(op: &'static str, family: Family, sentinels: Sentinels, formula: &'static str) -> Rule {
-    Rule { op, family, sentinels, formula, splat: SplatMap::Same }
+    Rule { op, family, sentinels, formula, splat: SplatMap::Same, layout: false }
 }
 
 impl Rule {
     const fn splat(self, splat: SplatMap) -> Rule {
         Rule { splat, ..self }
     }
+
+    const fn layout(self) -> Rule {
+        Rule { layout: true, ..self }
+    }
 }
 
 pub const RULES: &[Rule] = &[
     // Layout and data movement: the data moves, the scale stays.
-    rule("stablehlo.reshape", Invariant, Vote, "op(a), sa"),
-    rule("stablehlo.broadcast_in_dim", Invariant, Vote, "op(a), sa"),
-    rule("stablehlo.transpose", Invariant, Vote, "op(a), sa"),
-    rule("stablehlo.slice", Invariant, Vote, "op(a), sa"),
+    rule("stablehlo.reshape", Invariant, Vote, "op(a), sa").layout(),
+    rule("stablehlo.broadcast_in_dim", Invariant, Vote, "op(a), sa").layout(),
+    rule("stablehlo.transpose", Invariant, Vote, "op(a), sa").layout(),
+    rule("stablehlo.slice", Invariant, Vote, "op(a), sa").layout(),
     rule("stablehlo.reverse", Invariant, Vote, "op(a), sa"),
     rule("stablehlo.dynamic_slice", Invariant, Vote, "op(a, indices), sa"),
     rule("stablehlo.real_dynamic_slice", Invariant, Vote, "op(a, indices), sa"),
@@ -115,7 +122,8 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.remainder", AtInputScale, Vote, "rem(a*sa, b*sb)/sa, sa"),
     rule("stablehlo.reduce_precision", AtInputScale, Vote, "the rounding is of the true value: rp(a*sa)/sa, sa"),
     // Types and literals.
-    rule("stablehlo.convert", Convert, Vote, "float->float keeps data and scale; to and from integers via f32"),
+    rule("stablehlo.convert", Convert, Vote, "float->float keeps data and scale; to and from integers via f32")
+        .layout(),
     rule("stablehlo.constant", Constant, Vote, "splat v = m * R(v) at compile time; dense: scale R(max|v|)"),
     rule("arith.constant", Constant, Vote, "as stablehlo.constant (torch-mlir emits these)"),
     rule("stablehlo.iota", Iota, Vote, "iota / R(n - 1), R(n - 1): the largest index near 1"),
