@@ -475,3 +475,34 @@ fn nan_fills_never_set_a_scale() {
     let (scalified, _) = scalify_text(module, "preset=f16");
     assert!(run(&scalified, &empty)[0].to_f64().iter().all(|v| v.is_nan()));
 }
+
+/// `keep-types` at data-type=f32 also keeps f64 ops in f64: statistics a PyTorch model computes in
+/// f64 from f32 activations (the attention fixture's) are bit-identical to the original's; they were
+/// computed in f32 before (1e-8 off). f64 *arguments* and constants beyond f32's range still enter as
+/// f32 data (issue 13's f64 item).
+#[test]
+fn user_f64_ops_stay_f64_at_f32() {
+    let module = "func.func @main(%x: tensor<4x64xf32>) -> tensor<4xf32> {
+      %0 = stablehlo.convert %x : (tensor<4x64xf32>) -> tensor<4x64xf64>
+      %1 = stablehlo.multiply %0, %0 : tensor<4x64xf64>
+      %zero = stablehlo.constant dense<0.0> : tensor<f64>
+      %2 = stablehlo.reduce(%1 init: %zero) applies stablehlo.add across dimensions = [1] : (tensor<4x64xf64>, tensor<f64>) -> tensor<4xf64>
+      %3 = stablehlo.sqrt %2 : tensor<4xf64>
+      %4 = stablehlo.convert %3 : (tensor<4xf64>) -> tensor<4xf32>
+      return %4 : tensor<4xf32>
+    }";
+    let (kept, _) = scalify_text(module, "data-type=f32");
+    assert!(
+        kept.contains("stablehlo.multiply %0, %0 : tensor<4x64xf64>") && kept.contains("sqrt %4 : tensor<4xf64>"),
+        "{kept}"
+    );
+    let values: Vec<f64> = (0..256).map(|i| ((i * 37 % 23) as f64 - 11.0) * 0.37 + 0.1).collect();
+    let inputs = [HostArray::from_f64(DType::F32, vec![4, 64], &values).unwrap()];
+    let (expected, actual) = (run(module, &inputs), run(&kept, &inputs));
+    assert_eq!(actual[0].to_f64(), expected[0].to_f64(), "bit-exact");
+    // Without keep-types the square and the root are computed on f32 data.
+    let (narrowed, _) = scalify_text(module, "data-type=f32 keep-types=false");
+    assert!(narrowed.contains("stablehlo.multiply %arg0, %arg0 : tensor<4x64xf32>"), "{narrowed}");
+    let narrowed_out = run(&narrowed, &inputs);
+    assert_ne!(narrowed_out[0].to_f64(), expected[0].to_f64(), "the test must tell the two apart");
+}

@@ -55,10 +55,13 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
         return;
     }
     let target = (name == "stablehlo.custom_call").then(|| ir::string_attribute(&op, "call_target_name")).flatten();
-    // The user's own narrower float types stay (a bf16 dot under data-type=f32): see `keep_types`.
+    // The user's own float types stay where the data type would change them: a bf16 dot under
+    // data-type=f32 stays bf16, an f64 op under data-type=f32 stays f64 (see `keep_types`).
     let role_element = rw.data_element();
+    let kept = narrowest_result_element(&op)
+        .filter(|e| e.bits() < role_element.bits() || (*e == ElementType::F64 && role_element == ElementType::F32));
     if rw.options.keeps_types()
-        && let Some(narrower) = narrowest_result_element(&op).filter(|e| e.bits() < role_element.bits())
+        && let Some(narrower) = kept
     {
         rw.set_data_element(narrower);
     }

@@ -60,7 +60,8 @@ pub struct Options {
     /// constants (AdamW's b2 = 0.95 has scale 0.5 and doubles v's data each step).
     pub rescale_results: Option<Statistic>,
     /// An op whose results are of a float type narrower than its data type (a bf16 dot under
-    /// `data-type=f32`) computes with data of that type: the user's own low-precision types are kept.
+    /// `data-type=f32`), or f64 under `data-type=f32`, computes with data of that type: the user's own
+    /// types are kept.
     /// Unset: on when the data type is f32 (the rewrite is then a faithful check of the user's program).
     pub keep_types: Option<bool>,
 }
@@ -132,7 +133,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         "keep-types",
         "true|false",
         "unset",
-        "ops whose results are of a narrower float type keep it; on at data-type=f32",
+        "ops of a narrower float type (and f64 ops at data-type=f32) keep it; on at data-type=f32",
     ),
     option("rounding", "down|up", "down", "power-of-two rounding of scales"),
     option("signature", "keep|scaled", "keep", "scaled: float arguments and results become (data, scale) pairs"),
