@@ -19,6 +19,7 @@ and OUT/gpt_shakespeare.png (loss curves).
 
 import argparse
 import datetime
+import os
 import pathlib
 import platform
 import subprocess
@@ -237,7 +238,7 @@ def main(argv=None):
     (args.out / "gpt_shakespeare.md").write_text(
         f"# char-level GPT on Shakespeare\n\n`{command}`\n\n"
         f"Run {datetime.date.today()} on {platform.machine()} ({jax.device_count()} jax CPU device, "
-        f"{len(__import__('os').sched_getaffinity(0))} cores), jax {jax.__version__}. "
+        f"{len(os.sched_getaffinity(0))} cores), jax {jax.__version__}. "
         f"AdamW (b2 0.95, weight decay 0.1), {WARMUP} warmup steps to {PEAK_LR}, cosine to a tenth; 90/10 split; "
         f"validation loss on {VALIDATION_BATCHES} fixed batches of held-out text. fp32 seed spread "
         f"{100 * spread:.2f}% of its mean {reference:.4f}. ms/step: wall time of one step on this CPU "

@@ -58,12 +58,12 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     // The user's own float types stay where the data type would change them: a bf16 dot under
     // data-type=f32 stays bf16, an f64 op under data-type=f32 stays f64 (see `keep_types`).
     let role_element = rw.data_element();
-    let kept = narrowest_result_element(&op)
+    let own_type = narrowest_result_element(&op)
         .filter(|e| e.bits() < role_element.bits() || (*e == ElementType::F64 && role_element == ElementType::F32));
     if rw.options.keeps_types()
-        && let Some(narrower) = kept
+        && let Some(own_type) = own_type
     {
-        rw.set_data_element(narrower);
+        rw.set_data_element(own_type);
     }
     let mark = rw.mark();
     let reason = match rules::find(&name, target.as_deref()) {
