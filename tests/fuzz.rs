@@ -191,8 +191,17 @@ fn mutated_fixtures_end_cleanly() {
     let cases: usize = std::env::var("SCALIFY_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let seed: u64 = std::env::var("SCALIFY_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let mut paths = fixture_paths();
-    // Sharded programs too: Shardy's ops read unregistered, GSPMD's custom calls, shard_map bodies.
-    for name in ["dp_step_shardy_generic", "shard_map_shardy_generic", "dp_step_gspmd", "shard_map_gspmd"] {
+    // Sharded programs too: Shardy's ops in both forms (its custom syntax read by our grammar),
+    // GSPMD's custom calls, shard_map bodies.
+    for name in [
+        "dp_step_shardy_generic",
+        "shard_map_shardy_generic",
+        "dp_step_shardy_pretty",
+        "constraints_shardy_pretty",
+        "shardy_syntax",
+        "dp_step_gspmd",
+        "shard_map_gspmd",
+    ] {
         paths.push(scalify_tests::fixture(&format!("sharded/{name}")));
     }
     let sources: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();

@@ -55,8 +55,8 @@ impl ScalifyContext {
         for dialect in ["func", "stablehlo", "chlo"] {
             context.get_or_load_dialect(dialect);
         }
-        // Shardy's `sdy` is not in the library: its ops and attributes are read in generic form as
-        // unregistered ones (`io::check_dialects` refuses every other unknown dialect).
+        // Shardy's `sdy` is not in the library: `register_dialects` adds its syntax, and its ops and
+        // attributes are held as unregistered ones (`io::check_dialects` refuses every other unknown dialect).
         context.set_allow_unregistered_dialects(true);
         let captured = Rc::new(RefCell::new(Vec::new()));
         let sink = Box::into_raw(Box::new(Rc::clone(&captured)));

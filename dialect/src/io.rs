@@ -117,11 +117,11 @@ fn finish_parse<'c>(
 ) -> Result<Module<'c>, MlirError> {
     let mut diagnostics = context.take_diagnostics();
     if raw.ptr.is_null() {
-        if diagnostics.iter().any(|d| d.message.contains("for custom op 'sdy.")) {
+        if diagnostics.iter().any(|d| d.message.contains("custom op 'sdy.") && d.message.contains("is unknown")) {
             diagnostics.push(Diagnostic::note(
-                "Shardy's dialect is not linked, so scalify reads `sdy` ops in generic form only: print \
-                     the lowered module with `lowered.compiler_ir().operation.get_asm(print_generic_op_form=True)` \
-                     (scalify.jit does this itself)",
+                "scalify reads the custom form of the `sdy` ops jax writes (mesh, sharding_constraint, \
+                     reshard, manual_computation, sharding_group, return) and any `sdy` op in generic form: \
+                     print the module with `lowered.compiler_ir().operation.get_asm(print_generic_op_form=True)`",
             ));
         }
         let newer = ["unknown StableHLO attribute", "unknown StableHLO type", "custom op 'stablehlo."];
@@ -149,11 +149,12 @@ fn finish_parse<'c>(
     Ok(module)
 }
 
-/// Dialects read without being registered: Shardy's `sdy` (in generic form), which the library lacks.
+/// Dialects whose ops are read without being registered: Shardy's `sdy`, which the library lacks; its
+/// syntax is registered (`scalify_mlir_link::register_dialects`), its ops stay unverified.
 pub const UNREGISTERED_DIALECTS: &[&str] = &["sdy"];
 
-/// The context allows unregistered dialects (for `sdy`); any other unknown op is an error here, as it
-/// would be without that allowance.
+/// The context allows unregistered dialects (for `sdy`'s attributes); any other unknown op is an error
+/// here, as it would be without that allowance.
 fn check_dialects(context: &ScalifyContext, module: &Module) -> Result<(), MlirError> {
     let mut ops = Vec::new();
     module.as_operation().walk(WalkOrder::PreOrder, |op| {

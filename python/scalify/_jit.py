@@ -124,7 +124,8 @@ _ELEMENT_DTYPES = {
 
 def _generic_text(module_text):
     """The module in MLIR's generic form with locations, parsed and printed by jax's own MLIR (which
-    has Shardy registered): the linked library reads `sdy` ops only in generic form."""
+    has Shardy registered): the linked library knows the custom form of the `sdy` ops jax writes
+    today, and any `sdy` op in generic form."""
     with jax_mlir.make_ir_context():
         module = ir.Module.parse(module_text)
         return module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True)

@@ -56,6 +56,23 @@ def report(case, actual, expected):
 
 
 expected = jax.jit(step)(w, x, y)
+
+if shardy:
+    # What `as_text()` writes (Shardy's custom form) rewrites like jax's generic print of the same
+    # module, and jax's own MLIR (Shardy registered) reads the rewrite back.
+    from jax.interpreters import mlir as jax_mlir  # noqa: E402
+    from jaxlib.mlir import ir  # noqa: E402
+
+    lowered = jax.jit(step).lower(w, x, y)
+    options = scalify.Policy.preset("f16").options()
+    from_custom, _ = scalify._scalify.rewrite(lowered.as_text(), options)
+    generic = lowered.compiler_ir().operation.get_asm(print_generic_op_form=True)
+    from_generic, _ = scalify._scalify.rewrite(generic, options)
+    with jax_mlir.make_ir_context():
+        read_back = str(ir.Module.parse(from_custom))
+    print(json.dumps({"case": "as_text() rewritten", "same_as_generic": from_custom == from_generic,
+                      "custom_form": "sdy.mesh @mesh = <" in from_custom, "read_by_jax": "sdy.mesh @mesh" in read_back}), flush=True)
+
 for policy in ["f32", "f16", "fp8-hybrid"]:
     report(f"data+tensor parallel step at {policy}", scalify.jit(step, policy=policy)(w, x, y), expected)
 

@@ -30,11 +30,13 @@ fn main() {
     compile_glue();
 }
 
-/// The C++ glue to passes the library exposes only through C++ (`src/stablehlo_passes.cpp`), built
+/// The C++ glue: passes the library exposes only through C++ (`src/stablehlo_passes.cpp`) and
+/// Shardy's syntax (`src/shardy_syntax.cpp`), built
 /// against the LLVM 22 headers mlir-sys uses and without RTTI, like the library.
 fn compile_glue() {
     let llvm = env::var_os("TABLEGEN_220_PREFIX").map(PathBuf::from).unwrap_or_else(|| "/usr/lib/llvm-22".into());
     println!("cargo:rerun-if-changed=src/stablehlo_passes.cpp");
+    println!("cargo:rerun-if-changed=src/shardy_syntax.cpp");
     cc::Build::new()
         .cpp(true)
         .std("c++17")
@@ -43,5 +45,6 @@ fn compile_glue() {
         .flag("-fno-exceptions")
         .flag("-Wno-unused-parameter")
         .file("src/stablehlo_passes.cpp")
+        .file("src/shardy_syntax.cpp")
         .compile("scalify_mlir_glue");
 }

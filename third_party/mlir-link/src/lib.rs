@@ -19,6 +19,8 @@ unsafe extern "C" {
     fn mlirOperationSetLocation(op: MlirOperation, location: MlirLocation);
     // src/stablehlo_passes.cpp.
     fn scalifyAddStablehloDeserializePipeline(pass_manager: MlirOpPassManager);
+    // src/shardy_syntax.cpp.
+    fn scalifyRegisterShardySyntax(registry: MlirDialectRegistry);
 }
 
 static GLOBAL_INIT: Once = Once::new();
@@ -29,10 +31,15 @@ pub fn ensure_initialized() {
     GLOBAL_INIT.call_once(|| unsafe { ireeCompilerGlobalInitialize() });
 }
 
-/// Adds every dialect the library bundles (stablehlo, chlo, vhlo, func, arith, tensor, ...) to `registry`.
+/// Adds every dialect the library bundles (stablehlo, chlo, vhlo, func, arith, tensor, ...) to `registry`,
+/// and `sdy` as far as its syntax goes (`src/shardy_syntax.cpp`): Shardy's ops and attributes read and
+/// printed in the custom form jax writes, held as unregistered operations and opaque attributes.
 pub fn register_dialects(registry: MlirDialectRegistry) {
     ensure_initialized();
-    unsafe { ireeCompilerRegisterDialects(registry) }
+    unsafe {
+        ireeCompilerRegisterDialects(registry);
+        scalifyRegisterShardySyntax(registry);
+    }
 }
 
 /// The library's source revision as it reports it (empty when the build did not record one).
