@@ -59,17 +59,21 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         self.insert(operation)
     }
 
-    /// Builds and inserts an op that owns `regions` (while, case).
+    /// Builds and inserts an op that owns `regions` (while, case, all_reduce).
     pub fn op_with_regions(
         &self,
         name: &str,
         operands: &[Value<'c, '_>],
         result_types: &[Type<'c>],
+        attributes: &[(&str, Attribute<'c>)],
         regions: Vec<melior::ir::Region<'c>>,
     ) -> OperationRef<'c, 'a> {
+        let attributes: Vec<(Identifier<'c>, Attribute<'c>)> =
+            attributes.iter().map(|(key, value)| (Identifier::new(self.context, key), *value)).collect();
         let operation = OperationBuilder::new(name, self.location)
             .add_operands(operands)
             .add_results(result_types)
+            .add_attributes(&attributes)
             .add_regions_vec(regions)
             .build()
             .unwrap_or_else(|error| panic!("building {name}: {error}"));
@@ -137,6 +141,22 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         let scalar = crate::types::tensor_type(&[], element);
         let rank = crate::types::shape_of(value.r#type()).map_or(0, |s| s.len());
         let init = self.splat(scalar, init);
+        let region = self.combiner(body, scalar);
+        let dimensions: Vec<i64> = (0..rank as i64).collect();
+        let dimensions = DenseI64ArrayAttribute::new(self.context, &dimensions);
+        let operation = OperationBuilder::new("stablehlo.reduce", self.location)
+            .add_operands(&[value, init])
+            .add_results(&[scalar])
+            .add_attributes(&[(Identifier::new(self.context, "dimensions"), dimensions.into())])
+            .add_regions([region])
+            .build()
+            .expect("reduce");
+        self.insert(operation).result(0).expect("one result").into()
+    }
+
+    /// A reduction body `(x, y) -> body(x, y)` over rank-0 tensors of type `scalar` (`stablehlo.add`,
+    /// `stablehlo.maximum`, ...), as `reduce` and the collectives take it.
+    pub fn combiner(&self, body: &str, scalar: Type<'c>) -> melior::ir::Region<'c> {
         let block = melior::ir::Block::new(&[(scalar, self.location), (scalar, self.location)]);
         let (x, y) = (block.argument(0).expect("two arguments"), block.argument(1).expect("two arguments"));
         let combined = block.append_operation(
@@ -152,16 +172,7 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         );
         let region = melior::ir::Region::new();
         region.append_block(block);
-        let dimensions: Vec<i64> = (0..rank as i64).collect();
-        let dimensions = DenseI64ArrayAttribute::new(self.context, &dimensions);
-        let operation = OperationBuilder::new("stablehlo.reduce", self.location)
-            .add_operands(&[value, init])
-            .add_results(&[scalar])
-            .add_attributes(&[(Identifier::new(self.context, "dimensions"), dimensions.into())])
-            .add_regions([region])
-            .build()
-            .expect("reduce");
-        self.insert(operation).result(0).expect("one result").into()
+        region
     }
 
     /// `is_finite(value)`: an `i1` tensor of `value`'s shape.

@@ -115,3 +115,20 @@ pub fn bool_attribute(op: &OperationRef, name: &str) -> Option<bool> {
     let raw = op.attribute(name).ok()?.to_raw();
     unsafe { sys::mlirAttributeIsABool(raw).then(|| sys::mlirBoolAttrGetValue(raw)) }
 }
+
+/// An opaque attribute's (dialect namespace, text): how `sdy` attributes are held (the library has
+/// Shardy's syntax, not its attributes).
+pub fn opaque_attribute(attribute: Attribute) -> Option<(String, String)> {
+    let raw = attribute.to_raw();
+    unsafe {
+        sys::mlirAttributeIsAOpaque(raw).then(|| {
+            (string_of(sys::mlirOpaqueAttrGetDialectNamespace(raw)), string_of(sys::mlirOpaqueAttrGetData(raw)))
+        })
+    }
+}
+
+/// Replaces every operand of `op` by `operands`, whose count may differ from the op's.
+pub fn set_operands(op: OperationRef, operands: &[Value]) {
+    let raw: Vec<sys::MlirValue> = operands.iter().map(|v| v.to_raw()).collect();
+    unsafe { sys::mlirOperationSetOperands(op.to_raw(), raw.len() as isize, raw.as_ptr()) }
+}

@@ -14,7 +14,7 @@ from jaxlib.mlir import ir
 
 from . import _scalify
 from ._markers import MARKER_TARGETS, emitting_markers
-from ._scaled import ScaledArray, _is_float
+from ._scaled import ScaledArray, _is_float, _pow2_scale_traced
 
 
 
@@ -267,7 +267,13 @@ class _Compiled:
         for position, leaf in enumerate(leaves):
             aval = next(in_avals)
             if position in self.signature.scaled_arguments:
-                data, scale = (leaf.data, leaf.scale) if _is_scaled(leaf) else (leaf, 1.0)
+                if _is_scaled(leaf):
+                    data, scale = leaf.data, leaf.scale
+                else:
+                    # A plain array where the step takes a scaled one: at the power of two of its RMS,
+                    # as `as_scaled` would give it (at scale 1, values beyond f16's range would be inf).
+                    scale = _pow2_scale_traced(leaf)
+                    data = jnp.asarray(leaf, jnp.float32) / scale
                 arguments.append(jnp.asarray(data, aval.dtype))
                 arguments.append(jnp.asarray(scale, next(in_avals).dtype))
             else:

@@ -62,6 +62,17 @@ def _pow2_scale(x) -> float:
     return 2.0 ** math.floor(math.log2(rms)) if rms > 0 else 1.0
 
 
+def _pow2_scale_traced(x):
+    """`_pow2_scale` in jax ops, for values inside a traced call (a plain array given where the
+    rewritten step takes a scaled one): the power of two of the RMS of the finite values, else 1."""
+    x = jnp.asarray(x, jnp.float32)
+    finite = jnp.isfinite(x)
+    count = jnp.maximum(jnp.sum(finite), 1)
+    rms = jnp.sqrt(jnp.sum(jnp.where(finite, x * x, 0.0)) / count)
+    ok = jnp.isfinite(rms) & (rms > 0)
+    return jnp.where(ok, jnp.exp2(jnp.floor(jnp.log2(jnp.where(ok, rms, 1.0)))), 1.0).astype(jnp.float32)
+
+
 def _is_float(x) -> bool:
     return hasattr(x, "dtype") and jnp.issubdtype(x.dtype, jnp.floating)
 

@@ -111,6 +111,33 @@ for policy in ["f32", "f16"]:
     report(f"shard_map psum at {policy}", result, jax.jit(sharded_sum_of_squares)(x))
 
 
+# Run-time scales that differ between devices (each shard rescaled from its own max, shards 2^6
+# apart in magnitude) crossing devices: psum and all_gather agree on the group's largest scale first,
+# ppermute sends each scale with its data.
+def per_device_scales(x):
+    def body(a):
+        a = scalify.dynamic_rescale_max(a * a)
+        shifted = jax.lax.ppermute(a, "data", [(i, (i + 1) % 4) for i in range(4)])
+        return jax.lax.psum(a, "data"), jax.lax.all_gather(a, "data", tiled=True), shifted
+
+    # The gathered array is the same on every device: out_specs stacks the four copies.
+    return shard_map(body, mesh=mesh, in_specs=P("data"), out_specs=(P(), P("data"), P("data")))(x)
+
+
+magnitudes = put(np.repeat(2.0 ** (6 * np.arange(4)), 16)[:, None] * np.asarray(x), "data")
+for policy in ["f32", "f16", "fp8-hybrid"]:
+    scalified = scalify.jit(per_device_scales, policy=policy)
+    try:
+        result = scalified(magnitudes)
+    except ValueError as error:
+        print(json.dumps({"case": f"per-device scales at {policy}", "refused": str(error)[:3000]}), flush=True)
+        continue
+    report(f"per-device scales at {policy}", result, jax.jit(per_device_scales)(magnitudes))
+    lowered = scalified.lower(magnitudes).report
+    print(json.dumps({"case": f"per-device scales at {policy}: report", "fallbacks": lowered.get("fallbacks", []),
+                      "collective_scales": lowered.get("collective_scales")}), flush=True)
+
+
 # A data-parallel training step written with shard_map: per-shard gradients, pmean across "data".
 def shard_map_step(w, x, y):
     def local(w, x, y):

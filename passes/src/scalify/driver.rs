@@ -426,6 +426,7 @@ fn merge(into: &mut Report, from: Report) {
     into.dots.extend(from.dots);
     into.statistic_reductions += from.statistic_reductions;
     into.range_rescales += from.range_rescales;
+    into.collective_scales += from.collective_scales;
     into.statistic_bytes += from.statistic_bytes;
 }
 
@@ -482,21 +483,27 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
 /// around them (measured: `Array::Reshape` check failure with `rescale-inputs=l2`), so that combination
 /// is refused here rather than reaching XLA. Shardy's `sdy.manual_computation` has no such limit.
 fn refuse_gspmd_manual_with_dynamic_scales(module: &Module, options: &Options) -> Result<(), MlirError> {
+    let mut manual = Vec::new();
+    let mut markers = false;
+    ir::walk(&module.as_operation(), |op| {
+        if op_name(&op) != "stablehlo.custom_call" {
+            return;
+        }
+        let target = ir::string_attribute(&op, "call_target_name").unwrap_or_default();
+        if target == "SPMDFullToShardShape" {
+            manual.push(SourceLocation::from_mlir(op.location()));
+        }
+        // The dynamic-rescale markers give run-time scales whatever the options.
+        markers |= target.starts_with("scalify.dynamic_rescale");
+    });
     let dynamic = options.rescale_inputs.is_some()
         || options.rescale_results.is_some()
         || options.rescale.is_some()
-        || options.signature == SignatureMode::Scaled;
+        || options.signature == SignatureMode::Scaled
+        || markers;
     if !dynamic {
         return Ok(());
     }
-    let mut manual = Vec::new();
-    ir::walk(&module.as_operation(), |op| {
-        if op_name(&op) == "stablehlo.custom_call"
-            && ir::string_attribute(&op, "call_target_name").as_deref() == Some("SPMDFullToShardShape")
-        {
-            manual.push(SourceLocation::from_mlir(op.location()));
-        }
-    });
     let Some(location) = manual.first() else { return Ok(()) };
     let message = "scalify: a GSPMD manual computation (shard_map without Shardy) cannot take run-time scales: \
                    XLA's GSPMD partitioner aborts on them. Lower with Shardy (jax's default since 0.7), or use \

@@ -51,6 +51,9 @@ pub struct Report {
     /// Results of unbounded magnitude (exp, fallbacks) given a run-time scale from their own max
     /// because the data type's range is narrower than their type's.
     pub range_rescales: usize,
+    /// Scalar collectives added so that run-time scales agree across devices (a max all_reduce
+    /// before a reduction or gather) or travel with their data (a permute, a broadcast).
+    pub collective_scales: usize,
 }
 
 impl Report {
@@ -93,6 +96,7 @@ impl Report {
             "fallback_count": self.fallbacks.len(),
             "statistic_reductions": self.statistic_reductions,
             "range_rescales": self.range_rescales,
+            "collective_scales": self.collective_scales,
             "statistic_bytes": self.statistic_bytes,
             "dots": self.dots.iter().map(|d| json!({
                 "op": d.op, "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,

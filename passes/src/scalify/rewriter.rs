@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use melior::Context;
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationLike, OperationMutLike};
-use melior::ir::{BlockRef, Location, OperationRef, Type, Value, ValueLike};
+use melior::ir::{Attribute, BlockRef, Location, OperationRef, Type, Value, ValueLike};
 use scalify_dialect::types::{element_type_of, is_float_tensor, with_element};
 use scalify_dialect::{ElementType, InsertPoint, OpBuilder, SourceLocation};
 use scalify_dialect::{ir, melior};
@@ -97,6 +97,9 @@ pub struct Rewriter<'c, 'a> {
     /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
     /// holds the cast, where it dominates every later op.
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
+    /// Channel handles given to the collectives this rewrite added (some sit in bodies not yet in the
+    /// module, where a scan of the module would not see them).
+    pub channel_handles: Vec<Attribute<'c>>,
     /// Element type of new data: the current op's role's data type.
     data_type: ElementType,
     /// Without name stacks, the ops the function's scalar results depend on (`role::loss_cone`): what
@@ -134,6 +137,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             point,
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
+            channel_handles: Vec::new(),
             data_type,
             loss_cone: None,
             original_types: HashMap::new(),
@@ -504,7 +508,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         self.wrap(data, new_scale)
     }
 
-    /// Inserts a copy of `op` (regions included) at the insertion point, with `operands`.
+    /// Inserts a copy of `op` (regions included) at the insertion point, with `operands` (the first ones
+    /// replaced, or all and more).
     pub fn clone_op(&self, op: OperationRef<'c, 'a>, operands: &[Value<'c, 'a>]) -> OperationRef<'c, 'a> {
         let copy = ir::clone_op(&op);
         let inserted = match self.point {
@@ -513,6 +518,11 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             }
             InsertPoint::End(block) => block.append_operation(copy),
         };
+        if operands.len() > inserted.operand_count() {
+            // More operands than the original (an isolated region's run-time scales).
+            ir::set_operands(inserted, operands);
+            return inserted;
+        }
         let mut mutable = ir::mutable(inserted);
         for (i, operand) in operands.iter().enumerate() {
             mutable.set_operand(i, *operand);

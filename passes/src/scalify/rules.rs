@@ -167,6 +167,7 @@ pub const RULES: &[Rule] = &[
     rule("sdy.manual_computation", IsolatedRegion, Vote, "body(a*sa/S) at S = static part of sa; results likewise"),
     rule("sdy.sharding_constraint", Invariant, Vote, "op(a), sa"),
     rule("sdy.reshard", Invariant, Vote, "op(a), sa"),
+    rule("sdy.sharding_group", Invariant, Vote, "op(a): an annotation, no result"),
 ];
 
 /// `stablehlo.custom_call` targets scalify knows: the markers user code places (the Python package

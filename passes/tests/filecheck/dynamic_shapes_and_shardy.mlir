@@ -1,5 +1,5 @@
-// Invariant rows with dynamic shapes and Shardy's annotations (sdy read unregistered, in generic
-// form), at f16; x * 16 is x's data at scale 16. The data moves in f16, the scale stays: each
+// Invariant rows with dynamic shapes and Shardy's annotations (read in generic form, printed in
+// Shardy's custom form), at f16; x * 16 is x's data at scale 16. The data moves in f16, the scale stays: each
 // result is read back as data * 16.
 // RUN: scalify-opt %s --scalify="data-type=f16 rescale-inputs=none rescale-results=none" | FileCheck %s
 
@@ -9,8 +9,8 @@
 // CHECK:      %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xf16>
 // CHECK:      %[[SLICE:.*]] = stablehlo.real_dynamic_slice %[[X]], {{.*}} -> tensor<2xf16>
 // CHECK:      %[[BROADCAST:.*]] = stablehlo.dynamic_broadcast_in_dim %[[X]], {{.*}} -> tensor<2x4xf16>
-// CHECK:      %[[CONSTRAINED:.*]] = "sdy.sharding_constraint"(%[[BROADCAST]]) {{.*}} : (tensor<2x4xf16>) -> tensor<2x4xf16>
-// CHECK:      %[[RESHARDED:.*]] = "sdy.reshard"(%[[CONSTRAINED]]) {{.*}} : (tensor<2x4xf16>) -> tensor<2x4xf16>
+// CHECK:      %[[CONSTRAINED:.*]] = sdy.sharding_constraint %[[BROADCAST]] <@mesh, [{}, {}]> : tensor<2x4xf16>
+// CHECK:      %[[RESHARDED:.*]] = sdy.reshard %[[CONSTRAINED]] <@mesh, [{}, {}]> : tensor<2x4xf16>
 // CHECK:      %[[SLICE_WIDE:.*]] = stablehlo.convert %[[SLICE]] : (tensor<2xf16>) -> tensor<2xf32>
 // CHECK:      stablehlo.multiply %[[SLICE_WIDE]], %[[K1]] : tensor<2xf32>
 // CHECK:      %[[RESHARDED_WIDE:.*]] = stablehlo.convert %[[RESHARDED]] : (tensor<2x4xf16>) -> tensor<2x4xf32>

@@ -14,13 +14,12 @@
 // CHECK:      } do {
 // CHECK:        %[[SUM:.*]] = stablehlo.add %[[V]], %[[X]] : tensor<4x8xf16>
 // CHECK:        stablehlo.return %{{.*}}, %[[SUM]] : tensor<i32>, tensor<4x8xf16>
-// CHECK:      %[[MANUAL:.*]] = "sdy.manual_computation"(%[[X]])
-// CHECK:      ^bb0(%[[LOCAL:.*]]: tensor<2x8xf16>):
+// CHECK:      %[[MANUAL:.*]] = sdy.manual_computation(%[[X]]) in_shardings=[<@mesh, [{"data"}, {}]>] out_shardings=[<@mesh, []>] manual_axes={"data"} (%[[LOCAL:.*]]: tensor<2x8xf16>) {
 // CHECK:        %[[SQUARE:.*]] = stablehlo.multiply %[[LOCAL]], %[[LOCAL]] : tensor<2x8xf16>
 // CHECK:        stablehlo.reduce({{.*}} applies stablehlo.add
 // CHECK:        %[[OUT:.*]] = stablehlo.convert %{{.*}} : (tensor<f32>) -> tensor<f16>
-// CHECK:        "sdy.return"(%[[OUT]]) : (tensor<f16>) -> ()
-// CHECK:      }) : (tensor<4x8xf16>) -> tensor<f16>
+// CHECK:        sdy.return %[[OUT]] : tensor<f16>
+// CHECK:      } : (tensor<4x8xf16>) -> tensor<f16>
 // CHECK:      %[[LOOP_WIDE:.*]] = stablehlo.convert %[[LOOP]]#1 : (tensor<4x8xf16>) -> tensor<4x8xf32>
 // CHECK-NEXT: stablehlo.multiply %[[LOOP_WIDE]], %[[FOUR]] : tensor<4x8xf32>
 // CHECK-NEXT: %[[MANUAL_WIDE:.*]] = stablehlo.convert %[[MANUAL]] : (tensor<f16>) -> tensor<f32>

@@ -3,15 +3,16 @@
 //! it is dynamic. Branches of a case yield at a common scale for the same reason.
 
 use melior::ir::block::BlockLike;
-use melior::ir::operation::OperationLike;
-use melior::ir::{Block, BlockRef, OperationRef, Region, RegionLike, Type, Value, ValueLike};
+use melior::ir::operation::{OperationLike, OperationMutLike};
+use melior::ir::{Attribute, Block, BlockRef, OperationRef, Region, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::InsertPoint;
 use scalify_dialect::builder::replace_region_body;
 use scalify_dialect::melior;
-use scalify_dialect::types::scalar_f32_type;
+use scalify_dialect::ir;
+use scalify_dialect::types::{ElementType, scalar_f32_type};
 
 use super::super::driver::rewrite_block_into;
-use super::super::rewriter::{Mapped, Rewriter, Scaled};
+use super::super::rewriter::{Mapped, Rewriter, Scaled, Statistic};
 use super::super::scale::{Scale, ScaleMath};
 use super::{emit_like, is_float, operands, results};
 
@@ -22,6 +23,12 @@ enum Carry {
     Fixed(f32),
     /// Data and its scale, both carried.
     Dynamic,
+    /// Data, with its run-time scale in the block argument at this index (an isolated region's extra
+    /// operands, after the op's own).
+    ScaleArgument(usize),
+    /// Data at this static scale, in f32 (a run-time scale leaving an isolated region, whose data
+    /// type could not hold it at a static scale).
+    FixedWide(f32),
     Plain,
 }
 
@@ -43,7 +50,8 @@ fn bind_arguments<'c: 'a, 'a>(
     for (old, carry) in old.iter().zip(carries) {
         let data = *next.next().expect("one new argument per carried value");
         match carry {
-            Carry::Fixed(s) => rw.bind_scaled(*old, Scaled::new(data, Scale::Static(*s))),
+            Carry::Fixed(s) | Carry::FixedWide(s) => rw.bind_scaled(*old, Scaled::new(data, Scale::Static(*s))),
+            Carry::ScaleArgument(index) => rw.bind_scaled(*old, Scaled::new(data, Scale::dynamic(new[*index]))),
             Carry::Dynamic => {
                 let scale = *next.next().expect("a scale argument");
                 rw.bind_scaled(*old, Scaled::new(data, Scale::dynamic(scale)));
@@ -59,6 +67,11 @@ fn yielded<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, yields: &[Mapped<'c, 'a>], car
     for (mapped, carry) in yields.iter().zip(carries) {
         match (mapped, carry) {
             (Mapped::Scaled(scaled), Carry::Fixed(s)) => values.push(rw.rescale(*scaled, Scale::Static(*s))),
+            (Mapped::Scaled(scaled), Carry::FixedWide(s)) => {
+                let wide = Scaled { data: rw.convert(scaled.data, ElementType::F32), ..*scaled };
+                values.push(rw.rescale(wide, Scale::Static(*s)));
+            }
+            (Mapped::Scaled(scaled), Carry::ScaleArgument(_)) => values.push(scaled.data),
             (Mapped::Scaled(scaled), Carry::Dynamic) => {
                 let builder = rw.builder();
                 let math = ScaleMath::new(&builder, rw.options.rounding);
@@ -143,7 +156,7 @@ pub fn while_loop<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a
     let (cond_region, body_region) = (Region::new(), Region::new());
     cond_region.append_block(cond);
     body_region.append_block(body);
-    let new = rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, vec![cond_region, body_region]);
+    let new = rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, &[], vec![cond_region, body_region]);
     bind_arguments(rw, &results(&op), &results(&new), &carries);
     Ok(())
 }
@@ -201,7 +214,7 @@ pub fn case<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> 
     rw.set_point(point, location);
     let name = scalify_dialect::melior::ir::operation::OperationLike::name(&op);
     let name = name.as_string_ref().as_str().unwrap_or("stablehlo.case").to_string();
-    let new = rw.builder().op_with_regions(&name, &[selector], &types, regions);
+    let new = rw.builder().op_with_regions(&name, &[selector], &types, &[], regions);
     bind_arguments(rw, &old_results, &results(&new), &carries);
     Ok(())
 }
@@ -219,9 +232,14 @@ fn boundary_scale(s: &Scaled) -> f32 {
 }
 
 /// An isolated region op run on each device's shard (Shardy's `sdy.manual_computation`, `shard_map`):
-/// the body cannot see run-time values from outside and the op's shardings describe its data alone, so
-/// every float crosses in and out at a static scale (`boundary_scale`). The body is rewritten like any
-/// region; the op keeps its attributes (shardings, manual axes).
+/// the body sees nothing from outside but its operands, and the op's shardings describe each one.
+/// - A static scale crosses as it is.
+/// - A run-time scale enters as an extra operand after the op's own, replicated (`<@mesh, []>`
+///   appended to `in_shardings`): the same on every device, as it was outside.
+/// - A run-time scale computed inside may differ between devices, so it does not leave: the data
+///   leaves in f32 at the scale's static part (`boundary_scale`), and is rescaled outside from its
+///   own maximum, over the whole array.
+/// The body is rewritten like any region; the op keeps its other attributes (manual axes).
 pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let (point, location) = (rw.point(), rw.location());
     let old_block = op.region(0).ok().and_then(|r| r.first_block()).ok_or("region without a block")?;
@@ -229,11 +247,20 @@ pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
     if old_arguments.len() != op.operand_count() || op.region_count() != 1 {
         return Err("expected one block argument per operand and one region".into());
     }
+    let replicated = replicated_sharding(&op);
     let mut carries = Vec::new();
     let mut new_operands = Vec::new();
     let mut argument_types = Vec::new();
+    let mut scales = Vec::new();
     for (value, argument) in operands(&op).into_iter().zip(&old_arguments) {
         match rw.lookup(value) {
+            Mapped::Scaled(s) if !s.invariant && s.scale.as_static().is_none() && replicated.is_some() => {
+                new_operands.push(s.data);
+                argument_types.push(rw.data_type(argument.r#type()));
+                carries.push(Carry::ScaleArgument(old_arguments.len() + scales.len()));
+                let builder = rw.builder();
+                scales.push(ScaleMath::new(&builder, rw.options.rounding).value(s.scale));
+            }
             Mapped::Scaled(s) => {
                 let fixed = boundary_scale(&s);
                 new_operands.push(rw.rescale(s, Scale::Static(fixed)));
@@ -247,12 +274,15 @@ pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
             }
         }
     }
+    argument_types.extend(scales.iter().map(|_| scalar_f32_type(rw.context)));
+    new_operands.extend(&scales);
     let (block, reference, terminator) = rewrite_region(rw, op, 0, &argument_types, &carries)?;
     rw.set_point(InsertPoint::End(reference), location);
     let yields: Vec<Mapped> = terminator_operands(terminator).into_iter().map(|v| rw.lookup(v)).collect();
     let result_carries: Vec<Carry> = yields
         .iter()
         .map(|m| match m {
+            Mapped::Scaled(s) if !s.invariant && s.scale.as_static().is_none() => Carry::FixedWide(boundary_scale(s)),
             Mapped::Scaled(s) => Carry::Fixed(boundary_scale(s)),
             Mapped::Plain(_) => Carry::Plain,
         })
@@ -267,15 +297,49 @@ pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
         .zip(&result_carries)
         .map(|(r, carry)| match carry {
             Carry::Plain => r.r#type(),
+            Carry::FixedWide(_) => r.r#type(),
             _ => rw.data_type(r.r#type()),
         })
         .collect();
     // A clone keeps the op's attributes and properties (an unregistered op keeps its `<{...}>` only
     // as properties); its results take the data types and its region the rewritten body.
     let new = emit_like(rw, op, &new_operands, &result_types);
+    if let (Some(sharding), false) = (replicated, scales.is_empty()) {
+        append_in_shardings(rw, &new, &sharding, scales.len())?;
+    }
     let region = Region::new();
     region.append_block(block);
     replace_region_body(&new, 0, &region)?;
-    bind_arguments(rw, &results(&op), &results(&new), &result_carries);
+    for ((old, new), carry) in results(&op).into_iter().zip(results(&new)).zip(&result_carries) {
+        match carry {
+            Carry::FixedWide(s) => {
+                let scaled = rw.normalize(new, Scale::Static(*s), Statistic::Max, 0.0);
+                rw.bind_scaled(old, scaled);
+            }
+            _ => bind_arguments(rw, &[old], &[new], std::slice::from_ref(carry)),
+        }
+    }
+    Ok(())
+}
+
+/// A replicated sharding on the mesh `op`'s own shardings name (`<@mesh, []>`); none when they name
+/// no mesh symbol (an inline mesh), where run-time scales cross at static ones instead.
+fn replicated_sharding(op: &OperationRef) -> Option<String> {
+    let (_, text) = ir::opaque_attribute(op.attribute("in_shardings").ok()?)?;
+    let mesh = text.split_once("<@")?.1;
+    let end = mesh.find(|c: char| c == ',' || c == '>')?;
+    Some(format!("<@{}, []>", &mesh[..end]))
+}
+
+/// `in_shardings` of a Shardy manual computation with `count` more operands, each `sharding`.
+fn append_in_shardings(rw: &Rewriter, op: &OperationRef, sharding: &str, count: usize) -> Result<(), String> {
+    let (namespace, text) =
+        op.attribute("in_shardings").ok().and_then(ir::opaque_attribute).ok_or("in_shardings is not Shardy's")?;
+    let list = text.strip_prefix("sharding_per_value<[").and_then(|t| t.strip_suffix("]>")).ok_or("in_shardings")?;
+    let added = vec![sharding; count].join(", ");
+    let joined = if list.trim().is_empty() { added } else { format!("{list}, {added}") };
+    let attribute = Attribute::parse(rw.context, &format!("#{namespace}.sharding_per_value<[{joined}]>"))
+        .ok_or("in_shardings with the scales' shardings does not parse")?;
+    ir::mutable(*op).set_attribute("in_shardings", attribute);
     Ok(())
 }
