@@ -11,6 +11,7 @@ pub mod io;
 pub mod ir;
 pub mod output;
 pub mod signature;
+pub mod spmd;
 pub mod types;
 pub mod values;
 

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::array::HostArray;
-use crate::pjrt::{Buffer, Executable, PjrtError};
+use crate::pjrt::{Executable, PjrtError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timings {
@@ -35,15 +35,14 @@ pub fn time_executions(
     warmup: usize,
     runs: usize,
 ) -> Result<Timings, PjrtError> {
-    let buffers: Vec<Buffer> = inputs.iter().map(|a| executable.client().to_device(a)).collect::<Result<_, _>>()?;
-    let arguments: Vec<&Buffer> = buffers.iter().collect();
+    let uploaded = executable.upload(inputs)?;
     for _ in 0..warmup {
-        executable.execute(&arguments)?;
+        executable.execute_uploaded(&uploaded)?;
     }
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
-        let outputs = executable.execute(&arguments)?;
+        let outputs = executable.execute_uploaded(&uploaded)?;
         samples.push(start.elapsed());
         drop(outputs);
     }
@@ -59,22 +58,18 @@ pub fn time_alternating(
     warmup: usize,
     runs: usize,
 ) -> Result<(Timings, Timings), PjrtError> {
-    let upload =
-        |e: &Executable| -> Result<Vec<Buffer>, PjrtError> { inputs.iter().map(|x| e.client().to_device(x)).collect() };
-    let (buffers_a, buffers_b) = (upload(a)?, upload(b)?);
-    let arguments_a: Vec<&Buffer> = buffers_a.iter().collect();
-    let arguments_b: Vec<&Buffer> = buffers_b.iter().collect();
+    let (uploaded_a, uploaded_b) = (a.upload(inputs)?, b.upload(inputs)?);
     for _ in 0..warmup {
-        a.execute(&arguments_a)?;
-        b.execute(&arguments_b)?;
+        a.execute_uploaded(&uploaded_a)?;
+        b.execute_uploaded(&uploaded_b)?;
     }
     let (mut samples_a, mut samples_b) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
     for _ in 0..runs {
         let start = Instant::now();
-        drop(a.execute(&arguments_a)?);
+        drop(a.execute_uploaded(&uploaded_a)?);
         samples_a.push(start.elapsed());
         let start = Instant::now();
-        drop(b.execute(&arguments_b)?);
+        drop(b.execute_uploaded(&uploaded_b)?);
         samples_b.push(start.elapsed());
     }
     Ok((Timings::from_samples(samples_a), Timings::from_samples(samples_b)))

@@ -14,4 +14,4 @@ mod sys;
 pub use array::{ArrayError, HostArray};
 pub use compare::{Comparison, Tolerance, compare};
 pub use dtype::DType;
-pub use pjrt::{Buffer, Client, Executable, PjrtError, Plugin, TensorSpec};
+pub use pjrt::{Buffer, Client, Executable, Partitioning, PjrtError, Plugin, TensorSpec};

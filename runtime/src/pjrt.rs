@@ -124,7 +124,8 @@ impl Plugin {
 struct ClientInner {
     plugin: Arc<Plugin>,
     raw: *mut sys::PJRT_Client,
-    device: *mut sys::PJRT_Device,
+    /// The addressable devices, in the client's order: device 0 runs single-device programs.
+    devices: Vec<*mut sys::PJRT_Device>,
 }
 
 unsafe impl Send for ClientInner {}
@@ -137,37 +138,110 @@ impl Drop for ClientInner {
     }
 }
 
-/// A PJRT client bound to its first addressable device.
+/// A PJRT client and its addressable devices.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,
 }
 
-/// Serialized `xla.CompileOptionsProto`: executable_build_options (field 3) with device_ordinal
-/// (1) = -1, num_replicas (4) = 1, num_partitions (5) = 1. One device, no SPMD.
-const COMPILE_OPTIONS: &[u8] = &[
-    0x1a, 0x0f, // field 3, 15 bytes
-    0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, // device_ordinal = -1
-    0x20, 0x01, // num_replicas = 1
-    0x28, 0x01, // num_partitions = 1
-];
+/// How a program spreads over devices: XLA's replica and partition counts (a module's
+/// `mhlo.num_replicas` and `mhlo.num_partitions`), and which partitioner reads its shardings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Partitioning {
+    pub replicas: u32,
+    pub partitions: u32,
+    /// Shardings written with Shardy (`sdy`) rather than GSPMD's `mhlo.sharding`.
+    pub shardy: bool,
+}
+
+impl Partitioning {
+    pub const SINGLE_DEVICE: Partitioning = Partitioning { replicas: 1, partitions: 1, shardy: false };
+
+    pub fn devices(&self) -> usize {
+        self.replicas as usize * self.partitions as usize
+    }
+
+    /// Serialized `xla.CompileOptionsProto` (xla/pjrt/proto/compile_options.proto): its
+    /// `executable_build_options` (field 3) with device_ordinal (1) = -1, num_replicas (4),
+    /// num_partitions (5), use_spmd_partitioning (6) when there are partitions, and
+    /// use_shardy_partitioner (19) for Shardy's shardings.
+    fn compile_options(&self) -> Vec<u8> {
+        let mut build = Vec::new();
+        field_varint(&mut build, 1, u64::MAX); // -1, as protobuf writes a negative int64
+        field_varint(&mut build, 4, self.replicas as u64);
+        field_varint(&mut build, 5, self.partitions as u64);
+        if self.partitions > 1 {
+            field_varint(&mut build, 6, 1);
+        }
+        if self.shardy {
+            field_varint(&mut build, 19, 1);
+        }
+        let mut options = Vec::new();
+        varint(&mut options, (3 << 3) | 2); // field 3, length-delimited
+        varint(&mut options, build.len() as u64);
+        options.extend(build);
+        options
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8 & 0x7f) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn field_varint(out: &mut Vec<u8>, field: u64, value: u64) {
+    varint(out, field << 3);
+    varint(out, value);
+}
 
 impl Client {
+    /// A client on the plugin's default devices (one CPU device).
     pub fn new(plugin: Arc<Plugin>) -> Result<Self, PjrtError> {
+        Self::with_devices(plugin, 1)
+    }
+
+    /// A client with `count` devices. The CPU plugin makes that many (its `cpu_device_count` option,
+    /// as jax's `--xla_force_host_platform_device_count` does); other plugins have what they have.
+    pub fn with_devices(plugin: Arc<Plugin>, count: usize) -> Result<Self, PjrtError> {
+        let name = b"cpu_device_count";
+        let mut option = pjrt_args!(PJRT_NamedValue {
+            name: name.as_ptr() as *const i8,
+            name_size: name.len(),
+            type_: sys::PJRT_NamedValue_kInt64,
+            value_size: 1,
+        });
+        option.__bindgen_anon_1.int64_value = count as i64;
         let mut create = pjrt_args!(PJRT_Client_Create_Args {});
+        if count > 1 {
+            create.create_options = &option;
+            create.num_options = 1;
+        }
         plugin.call("PJRT_Client_Create", plugin.api().PJRT_Client_Create, &mut create)?;
         let raw = create.client;
         let mut devices = pjrt_args!(PJRT_Client_AddressableDevices_Args { client: raw });
         let listed =
             plugin.call("PJRT_Client_AddressableDevices", plugin.api().PJRT_Client_AddressableDevices, &mut devices);
         // From here on the client is owned, so an early return destroys it.
-        let mut inner = ClientInner { plugin, raw, device: std::ptr::null_mut() };
+        let mut inner = ClientInner { plugin, raw, devices: Vec::new() };
         listed?;
-        if devices.num_addressable_devices == 0 {
-            return Err(PjrtError::Usage("the PJRT client has no addressable device".to_string()));
+        if devices.num_addressable_devices < count.max(1) {
+            return Err(PjrtError::Usage(format!(
+                "the PJRT client has {} addressable devices, {} needed",
+                devices.num_addressable_devices,
+                count.max(1)
+            )));
         }
-        inner.device = unsafe { *devices.addressable_devices };
+        inner.devices =
+            unsafe { std::slice::from_raw_parts(devices.addressable_devices, devices.num_addressable_devices) }.to_vec();
         Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// How many devices the client addresses.
+    pub fn device_count(&self) -> usize {
+        self.inner.devices.len()
     }
 
     pub fn plugin(&self) -> &Arc<Plugin> {
@@ -183,8 +257,22 @@ impl Client {
         Ok(String::from_utf8_lossy(bytes).into_owned())
     }
 
-    /// Compiles a StableHLO module given as MLIR text or bytecode.
+    /// Compiles a StableHLO module given as MLIR text or bytecode, for one device.
     pub fn compile(&self, module: &[u8]) -> Result<Executable, PjrtError> {
+        self.compile_for(module, Partitioning::SINGLE_DEVICE)
+    }
+
+    /// Compiles a module for `partitioning.devices()` of the client's devices (XLA's SPMD partitioner
+    /// splits it by its shardings).
+    pub fn compile_for(&self, module: &[u8], partitioning: Partitioning) -> Result<Executable, PjrtError> {
+        if partitioning.devices() > self.device_count() {
+            return Err(PjrtError::Usage(format!(
+                "the module runs on {} devices (replicas x partitions), the client has {}",
+                partitioning.devices(),
+                self.device_count()
+            )));
+        }
+        let options = partitioning.compile_options();
         let plugin = &self.inner.plugin;
         let format = b"mlir";
         let program = pjrt_args!(PJRT_Program {
@@ -196,18 +284,28 @@ impl Client {
         let mut args = pjrt_args!(PJRT_Client_Compile_Args {
             client: self.inner.raw,
             program: &program,
-            compile_options: COMPILE_OPTIONS.as_ptr() as *const i8,
-            compile_options_size: COMPILE_OPTIONS.len(),
+            compile_options: options.as_ptr() as *const i8,
+            compile_options_size: options.len(),
         });
         plugin.call("PJRT_Client_Compile", plugin.api().PJRT_Client_Compile, &mut args)?;
-        let mut executable =
-            Executable { client: self.clone(), raw: args.executable, num_outputs: 0, input_specs: None };
+        let mut executable = Executable {
+            client: self.clone(),
+            raw: args.executable,
+            num_outputs: 0,
+            input_specs: None,
+            devices: partitioning.devices(),
+        };
         executable.num_outputs = executable.query_num_outputs()?;
         Ok(executable)
     }
 
-    /// Copies a host array to the device.
+    /// Copies a host array to the (first) device.
     pub fn to_device(&self, array: &HostArray) -> Result<Buffer, PjrtError> {
+        self.to_device_at(array, 0)
+    }
+
+    /// Copies a host array to device `index` of the client's.
+    pub fn to_device_at(&self, array: &HostArray, index: usize) -> Result<Buffer, PjrtError> {
         let plugin = &self.inner.plugin;
         let dims = array.shape();
         let mut args = pjrt_args!(PJRT_Client_BufferFromHostBuffer_Args {
@@ -217,7 +315,7 @@ impl Client {
             dims: dims.as_ptr(),
             num_dims: dims.len(),
             host_buffer_semantics: sys::PJRT_HostBufferSemantics_kImmutableUntilTransferCompletes,
-            device: self.inner.device,
+            device: self.inner.devices[index],
         });
         plugin.call("PJRT_Client_BufferFromHostBuffer", plugin.api().PJRT_Client_BufferFromHostBuffer, &mut args)?;
         let buffer = Buffer { client: self.clone(), raw: args.buffer };
@@ -252,6 +350,8 @@ pub struct Executable {
     /// PJRT's C API cannot tell parameter types, and XLA's CPU client reinterprets a buffer of the
     /// right size and the wrong type; when the caller knows the signature, `run` checks it.
     input_specs: Option<Vec<TensorSpec>>,
+    /// Devices each execution runs on (replicas x partitions).
+    devices: usize,
 }
 
 impl Executable {
@@ -273,6 +373,11 @@ impl Executable {
 
     pub fn num_outputs(&self) -> usize {
         self.num_outputs
+    }
+
+    /// Devices each execution runs on.
+    pub fn devices(&self) -> usize {
+        self.devices
     }
 
     pub fn client(&self) -> &Client {
@@ -301,40 +406,69 @@ impl Executable {
         Ok(())
     }
 
-    /// Runs on device buffers; waits until the device is done.
+    /// Runs on device buffers (on the first device); waits until the device is done.
     pub fn execute(&self, arguments: &[&Buffer]) -> Result<Vec<Buffer>, PjrtError> {
+        Ok(self.execute_on_devices(&[arguments.to_vec()])?.into_iter().next().unwrap_or_default())
+    }
+
+    /// Runs with one argument list per device (`arguments[d]` on device `d`); returns each device's
+    /// outputs once every device is done.
+    pub fn execute_on_devices(&self, arguments: &[Vec<&Buffer>]) -> Result<Vec<Vec<Buffer>>, PjrtError> {
         let plugin = &self.client.inner.plugin;
-        let argument_list: Vec<*mut sys::PJRT_Buffer> = arguments.iter().map(|b| b.raw).collect();
-        let argument_lists = [argument_list.as_ptr()];
-        let mut outputs: Vec<*mut sys::PJRT_Buffer> = vec![std::ptr::null_mut(); self.num_outputs];
-        let output_lists = [outputs.as_mut_ptr()];
-        let mut done: *mut sys::PJRT_Event = std::ptr::null_mut();
+        if arguments.len() != self.devices {
+            return Err(PjrtError::Usage(format!(
+                "the executable runs on {} devices, {} argument lists given",
+                self.devices,
+                arguments.len()
+            )));
+        }
+        let argument_lists: Vec<Vec<*mut sys::PJRT_Buffer>> =
+            arguments.iter().map(|list| list.iter().map(|b| b.raw).collect()).collect();
+        let argument_pointers: Vec<*const *mut sys::PJRT_Buffer> = argument_lists.iter().map(|l| l.as_ptr()).collect();
+        let mut outputs: Vec<Vec<*mut sys::PJRT_Buffer>> =
+            (0..self.devices).map(|_| vec![std::ptr::null_mut(); self.num_outputs]).collect();
+        let output_pointers: Vec<*mut *mut sys::PJRT_Buffer> = outputs.iter_mut().map(|l| l.as_mut_ptr()).collect();
+        let mut done: Vec<*mut sys::PJRT_Event> = vec![std::ptr::null_mut(); self.devices];
         let mut options = pjrt_args!(PJRT_ExecuteOptions {});
         let mut args = pjrt_args!(PJRT_LoadedExecutable_Execute_Args {
             executable: self.raw,
             options: &mut options,
-            argument_lists: argument_lists.as_ptr(),
-            num_devices: 1,
-            num_args: argument_list.len(),
-            output_lists: output_lists.as_ptr(),
-            device_complete_events: &mut done,
+            argument_lists: argument_pointers.as_ptr(),
+            num_devices: self.devices,
+            num_args: argument_lists.first().map_or(0, Vec::len),
+            output_lists: output_pointers.as_ptr(),
+            device_complete_events: done.as_mut_ptr(),
         });
         plugin.call("PJRT_LoadedExecutable_Execute", plugin.api().PJRT_LoadedExecutable_Execute, &mut args)?;
-        let buffers: Vec<Buffer> = outputs
+        let buffers: Vec<Vec<Buffer>> = outputs
             .into_iter()
-            .filter(|raw| !raw.is_null())
-            .map(|raw| Buffer { client: self.client.clone(), raw })
+            .map(|list| {
+                list.into_iter().filter(|raw| !raw.is_null()).map(|raw| Buffer { client: self.client.clone(), raw }).collect()
+            })
             .collect();
-        plugin.await_event("PJRT_Event_Await (execute)", done)?;
+        for event in done {
+            plugin.await_event("PJRT_Event_Await (execute)", event)?;
+        }
         Ok(buffers)
     }
 
-    /// Copies `inputs` to the device, runs, and copies every output back.
+    /// Copies `inputs` to every device the executable runs on, runs, and copies the first device's
+    /// outputs back (a multi-device program's outputs are replicated: `scalify_dialect::spmd`).
     pub fn run(&self, inputs: &[HostArray]) -> Result<Vec<HostArray>, PjrtError> {
         self.check_inputs(inputs)?;
-        let buffers = inputs.iter().map(|a| self.client.to_device(a)).collect::<Result<Vec<_>, _>>()?;
-        let arguments: Vec<&Buffer> = buffers.iter().collect();
-        self.execute(&arguments)?.iter().map(Buffer::to_host).collect()
+        let outputs = self.execute_uploaded(&self.upload(inputs)?)?;
+        outputs.into_iter().next().unwrap_or_default().iter().map(Buffer::to_host).collect()
+    }
+
+    /// `inputs` copied to every device the executable runs on: one list per device.
+    pub fn upload(&self, inputs: &[HostArray]) -> Result<Vec<Vec<Buffer>>, PjrtError> {
+        (0..self.devices).map(|device| inputs.iter().map(|a| self.client.to_device_at(a, device)).collect()).collect()
+    }
+
+    /// Runs on what `upload` returned; each device's outputs.
+    pub fn execute_uploaded(&self, uploaded: &[Vec<Buffer>]) -> Result<Vec<Vec<Buffer>>, PjrtError> {
+        let arguments: Vec<Vec<&Buffer>> = uploaded.iter().map(|list| list.iter().collect()).collect();
+        self.execute_on_devices(&arguments)
     }
 }
 

@@ -9,11 +9,13 @@ use std::time::Instant;
 
 use clap::Parser;
 use scalify_dialect::signature::{Signature, signature};
-use scalify_dialect::{ScalifyContext, io};
+use scalify_dialect::{PrintOptions, ScalifyContext, io, spmd};
 use scalify_runtime::bench::{Timings, time_executions};
 use scalify_runtime::plugins::{PluginChoice, locate};
 use scalify_runtime::random::RandomInputs;
-use scalify_runtime::{Client, Comparison, DType, Executable, HostArray, Plugin, TensorSpec, Tolerance, compare, npy};
+use scalify_runtime::{
+    Client, Comparison, DType, Executable, HostArray, Partitioning, Plugin, TensorSpec, Tolerance, compare, npy,
+};
 use serde_json::{Value as Json, json};
 
 /// Run a StableHLO module through XLA (PJRT), optionally against a second module.
@@ -84,7 +86,17 @@ struct Loaded {
     compile_seconds: f64,
 }
 
-fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
+/// A module as read: what it takes, the devices it runs on, and the text PJRT compiles (a
+/// multi-device module with its entry's arguments and results replicated: `spmd::replicate_boundary`).
+struct Read {
+    name: String,
+    signature: Signature,
+    specs: Vec<TensorSpec>,
+    devices: spmd::Devices,
+    program: Vec<u8>,
+}
+
+fn read(path: &Path) -> Result<Read, Failure> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: error: could not open input file: {e}")))?;
     let context = ScalifyContext::new();
@@ -105,8 +117,22 @@ fn load(client: &Client, path: &Path) -> Result<Loaded, Failure> {
             Ok(TensorSpec { dtype, shape: argument.ty.shape.clone() })
         })
         .collect::<Result<Vec<_>, Failure>>()?;
+    let devices = spmd::devices(&module);
+    let program = if devices.count() > 1 {
+        spmd::replicate_boundary(context.mlir(), &module)
+            .map_err(|e| Failure(format!("{name}: error: cannot run on {} devices: {e}", devices.count())))?;
+        io::print(&module, PrintOptions::default()).map_err(|e| Failure(e.render(&name).trim_end().to_string()))?
+    } else {
+        bytes
+    };
+    Ok(Read { name, signature, specs, devices, program })
+}
+
+fn compile(client: &Client, read: Read) -> Result<Loaded, Failure> {
+    let Read { name, signature, specs, devices, program } = read;
+    let partitioning = Partitioning { replicas: devices.replicas, partitions: devices.partitions, shardy: devices.shardy };
     let start = Instant::now();
-    let executable = client.compile(&bytes).map_err(|e| Failure(format!("{name}: error: {e}")))?;
+    let executable = client.compile_for(&program, partitioning).map_err(|e| Failure(format!("{name}: error: {e}")))?;
     let compile_seconds = start.elapsed().as_secs_f64();
     Ok(Loaded { signature, executable: executable.with_input_specs(specs.clone()), specs, compile_seconds })
 }
@@ -260,8 +286,13 @@ fn timings_json(t: &Timings) -> Json {
 fn run(cli: &Cli) -> Result<bool, Failure> {
     let choice: PluginChoice = cli.plugin.parse().unwrap_or(PluginChoice::Cpu);
     let plugin = Plugin::load(&locate(&choice)?)?;
-    let client = Client::new(plugin)?;
-    let main = load(&client, &cli.module)?;
+    let main = read(&cli.module)?;
+    let other = cli.compare.as_deref().map(read).transpose()?;
+    // As many devices as the modules run on (replicas x partitions, from their attributes).
+    let devices = main.devices.count().max(other.as_ref().map_or(1, |o| o.devices.count()));
+    let client = Client::with_devices(plugin, devices)?;
+    let main = compile(&client, main)?;
+    let mut other = other.map(|o| compile(&client, o)).transpose()?;
     let inputs = inputs(cli, &main)?;
     if let Some(dir) = &cli.save_inputs {
         save_arrays(dir, "in", &inputs)?;
@@ -276,13 +307,13 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
     let mut report = json!({
         "module": cli.module.display().to_string(),
         "platform": client.platform()?,
+        "devices": main.executable.devices(),
         "compile_seconds": main.compile_seconds,
         "outputs": outputs.iter().map(summary).collect::<Vec<_>>(),
     });
     let mut ok = true;
     let mut reference = None;
-    if let Some(other_path) = &cli.compare {
-        let other = load(&client, other_path)?;
+    if let (Some(other_path), Some(other)) = (&cli.compare, other.take()) {
         // A scaled signature against its original: both run on the original's arguments (the scaled
         // one with every scale 1) and are compared on the original's results (data * scale).
         let other_inputs = match (scaled(&main), scaled(&other)) {
@@ -340,10 +371,12 @@ fn run(cli: &Cli) -> Result<bool, Failure> {
 }
 
 fn print_tables(report: &Json) {
+    let devices = report["devices"].as_u64().unwrap_or(1);
     println!(
-        "{} on {} (compiled in {:.3} s)",
+        "{} on {}{} (compiled in {:.3} s)",
         report["module"].as_str().unwrap_or(""),
         report["platform"].as_str().unwrap_or(""),
+        if devices > 1 { format!(", {devices} devices") } else { String::new() },
         report["compile_seconds"].as_f64().unwrap_or(0.0)
     );
     println!(
