@@ -128,8 +128,9 @@ fn finish_parse<'c>(
         if diagnostics.iter().any(|d| newer.iter().any(|n| d.message.contains(n))) {
             diagnostics.push(Diagnostic::note(
                 "the module may come from a newer StableHLO than the linked one (1.13, libIREECompiler \
-                     3.10.0): jax >= 0.11 writes some attributes (replica_group_mesh_axes in shard_map \
-                     collectives) that it cannot read",
+                     3.10.0): jax >= 0.11 writes shard_map's collectives with replica_group_mesh_axes, which \
+                     it cannot read; lower with `jax.config.update(\"jax_use_rgv3\", False)` for device-id \
+                     groups (scalify.jit does this itself)",
             ));
         }
         if !bytes.starts_with(BYTECODE_MAGIC) && bytes.windows(BYTECODE_MAGIC.len()).any(|w| w == BYTECODE_MAGIC) {

@@ -1,5 +1,6 @@
 """`scalify.jit`: jax.jit's calling convention around the scalify pass."""
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -137,6 +138,22 @@ def _main_function_type(module_text):
         main = next(op for op in module.body.operations
                     if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == "main")
         return str(ir.TypeAttr(main.attributes["function_type"]).value)
+
+
+@contextlib.contextmanager
+def _dense_replica_groups():
+    """jax >= 0.11 writes the groups of shard_map's collectives as mesh axes
+    (`#stablehlo.replica_group_mesh_axes`, StableHLO 1.14), which the linked StableHLO (1.13) cannot
+    read; with its option `jax_use_rgv3` off it writes the same groups as device ids, as before."""
+    if "jax_use_rgv3" not in jax.config.values:
+        yield
+        return
+    previous = jax.config.values["jax_use_rgv3"]
+    jax.config.update("jax_use_rgv3", False)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_use_rgv3", previous)
 
 
 def _before_serialization(jitted, call_args, call_kwargs, exported_text):
@@ -367,7 +384,7 @@ class Scalified:
             call_kwargs = dict(spec_kwargs, **{k: v for k, v in static if isinstance(k, str)})
             # Donation is by position among the dynamic arguments.
             donate = tuple(i - sum(s < i for s in self.static_argnums) for i in self.donate_argnums)
-            with emitting_markers():
+            with emitting_markers(), _dense_replica_groups():
                 self._cache[key] = _Compiled(self._jitted, call_args, call_kwargs, self.policy, donate)
         return self._cache[key], dynamic_args, dynamic_kwargs
 

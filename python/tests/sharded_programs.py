@@ -57,6 +57,44 @@ def report(case, actual, expected):
 
 expected = jax.jit(step)(w, x, y)
 
+
+# The layouts of issue 15: data parallel (batch sharded, parameters replicated), tensor parallel
+# (weights sharded over "model", batch replicated), and FSDP-style (parameters and Adam's moments
+# sharded over "data" as well as the batch), each step against jax.jit of itself on the same devices.
+def adam_step(state, x, y):
+    w, m, v, t = state
+    value, g = jax.value_and_grad(loss)(w, x, y)
+    t = t + 1
+    m = jax.tree.map(lambda m, g: 0.9 * m + 0.1 * g, m, g)
+    v = jax.tree.map(lambda v, g: 0.999 * v + 0.001 * g * g, v, g)
+    correction = jnp.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+    w = jax.tree.map(lambda w, m, v: w - 1e-2 * correction * m / (jnp.sqrt(v) + 1e-8), w, m, v)
+    return (w, m, v, t), value
+
+
+def layout(a, b, batch):
+    weights = {"a": put(w["a"], *a), "b": put(w["b"], *b)}
+    return weights, put(x, *batch), put(y, *batch)
+
+
+def fsdp_state():
+    weights, xs, ys = layout(("data",), ("data",), ("data",))
+    zeros = jax.tree.map(lambda p: jax.device_put(jnp.zeros_like(p), p.sharding), weights)
+    moments = jax.tree.map(lambda p: jax.device_put(jnp.full_like(p, 1e-4), p.sharding), weights)
+    return (weights, zeros, moments, jnp.zeros((), jnp.int32)), xs, ys
+
+
+layouts = {
+    "data parallel": (step, lambda: layout((), (), ("data",))),
+    "tensor parallel": (step, lambda: layout((None, "model"), ("model", None), ())),
+    "FSDP Adam": (adam_step, fsdp_state),
+}
+for name, (function, arguments) in layouts.items():
+    state, xs, ys = arguments()
+    reference = jax.jit(function)(state, xs, ys)
+    for policy in ["f32", "f16", "fp8-hybrid"]:
+        report(f"{name} at {policy}", scalify.jit(function, policy=policy)(state, xs, ys), reference)
+
 if shardy:
     # What `as_text()` writes (Shardy's custom form) rewrites like jax's generic print of the same
     # module, and jax's own MLIR (Shardy registered) reads the rewrite back.

@@ -17,8 +17,9 @@ SCRIPT = pathlib.Path(__file__).with_name("sharded_programs.py")
 # f16's 11-bit mantissa through a two-layer step (measured 3.4e-4); fp8-hybrid's E4M3 matmuls
 # (measured 2.7e-3).
 TOLERANCE = {"f32": 1e-7, "f16": 2e-3, "fp8-hybrid": 2e-2}
-# jax >= 0.11 writes shard_map's collectives with `#stablehlo.replica_group_mesh_axes`, which the
-# linked StableHLO (1.13) cannot read: refused with a note saying so.
+# jax >= 0.11 cannot call a jax.export function lowered under GSPMD (its own Exported.call fails
+# alike). (Its shard_map collectives, written with StableHLO 1.14's mesh-axes replica groups by
+# default, are lowered by scalify.jit with `jax_use_rgv3` off: device-id groups the linked StableHLO reads.)
 NEWER_STABLEHLO = tuple(int(p) for p in jax.__version__.split(".")[:2]) >= (0, 11)
 
 
@@ -41,14 +42,21 @@ def test_sharded_steps_match_jax_and_keep_their_shardings(partitioner):
         assert case["error"] <= tolerance, case
         if partitioner == "shardy" or policy != "fp8-hybrid":
             assert case["shardings_kept"], case
+    # Data parallel, tensor parallel and FSDP (parameters and Adam moments sharded): f32 measured 0 to
+    # 9e-8 (XLA rounds the fused programs differently, docs/f32_exactness.md); f16 3.4e-4 to 7.3e-4;
+    # fp8-hybrid 2.7e-3, but Adam's first moment m = 0.1 g holds the FP8 gradient's own error
+    # (E5M2: 2 mantissa bits; measured 8.7e-2, while the weights are within 8.7e-4).
+    for name in ["data parallel", "tensor parallel", "FSDP Adam"]:
+        for policy, tolerance in TOLERANCE.items():
+            if name == "FSDP Adam" and policy == "fp8-hybrid":
+                tolerance = 0.15
+            case = cases[f"{name} at {policy}"]
+            assert case["error"] <= tolerance, case
+            if partitioner == "shardy" or policy != "fp8-hybrid":
+                assert case["shardings_kept"], case
     for name in ["f16 inside jax.jit, 3 steps", "f16 with donate_argnums", "scalified inside scalified"]:
         assert cases[name]["error"] <= TOLERANCE["f16"] and cases[name]["shardings_kept"], cases[name]
     assert cases["donated"]["deleted"], "donate_argnums did not donate"
-    if NEWER_STABLEHLO:
-        for name in ["shard_map psum at f32", "shard_map psum at f16", "shard_map step at f32", "shard_map step at f16",
-                     "per-device scales at f16"]:
-            assert "newer StableHLO" in cases[name]["refused"], cases[name]
-        return
     assert cases["shard_map psum at f32"]["error"] == 0.0
     # shard_map training step (pmean of gradients): its body is rewritten, the collectives take
     # their rule (static scales). f32: 9e-8 measured (pmean's divide, see docs/results.md).
