@@ -208,31 +208,34 @@ fn fp8_convolution_error_is_what_the_formats_predict() {
     }
 }
 
-const MARKED: &str = r#"func.func @main(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  %0 = stablehlo.multiply %x, %x : tensor<8x8xf32>
+const MARKED: &str = r#"func.func @main(%x: tensor<8x8xf32>, %y: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %0 = stablehlo.multiply %x, %y : tensor<8x8xf32>
   %1 = stablehlo.custom_call @scalify.dynamic_rescale_max(%0) : (tensor<8x8xf32>) -> tensor<8x8xf32>
-  %2 = stablehlo.multiply %1, %1 : tensor<8x8xf32>
+  %s = stablehlo.add %x, %y : tensor<8x8xf32>
+  %2 = stablehlo.multiply %1, %s : tensor<8x8xf32>
   return %2 : tensor<8x8xf32>
 }
 "#;
 
-/// x^4 of values near 2^6 is near 2^24, beyond f16. Static propagation cannot know the inputs' size
-/// when they enter at scale 1 (`rescale-inputs=none`; f16's default would rescale them), so the f16 data of x^2 (2^12) squared overflows; the dynamic-rescale
-/// marker after x^2 moves its magnitude into the scale and the result stays within f16 precision.
+/// x * y * (x + y) of values near 2^6 is near 2^19, beyond f16. Static propagation cannot know the
+/// inputs' size when they enter at scale 1 (`rescale-inputs=none`; f16's default would rescale
+/// them), and a product of two different tensors takes no statistic (squares do), so the f16 data of
+/// x * y (2^12) times x + y (2^7) overflows; the dynamic-rescale marker after x * y moves its
+/// magnitude into the scale and the result stays within f16 precision.
 #[test]
 fn dynamic_rescale_marker_rescues_unknown_magnitudes() {
-    let x = matrix(8, 8, 3, 64.0);
+    let inputs = [matrix(8, 8, 3, 64.0), matrix(8, 8, 5, 64.0)];
     let unmarked = MARKED.replace(
         "%1 = stablehlo.custom_call @scalify.dynamic_rescale_max(%0) : (tensor<8x8xf32>) -> tensor<8x8xf32>",
         "%1 = stablehlo.reshape %0 : (tensor<8x8xf32>) -> tensor<8x8xf32>",
     );
-    let expected = run(&unmarked, std::slice::from_ref(&x));
+    let expected = run(&unmarked, &inputs);
     let (plain, _) = scalify_text(&unmarked, "data-type=f16 rescale-inputs=none");
-    let c = stats(&run(&plain, std::slice::from_ref(&x))[0], &expected[0]);
+    let c = stats(&run(&plain, &inputs)[0], &expected[0]);
     assert!(c.inf_actual > 0, "without the marker f16 should overflow: {c:?}");
     let (marked, report) = scalify_text(MARKED, "data-type=f16 rescale-inputs=none");
     assert_eq!(report.ops["scalify.dynamic_rescale_max"].rules["dynamic-rescale-max"], 1);
-    let c = stats(&run(&marked, std::slice::from_ref(&x))[0], &expected[0]);
+    let c = stats(&run(&marked, &inputs)[0], &expected[0]);
     assert!(c.inf_actual == 0 && c.rel_l2_error < 2e-3, "with the marker: {c:?}");
 }
 
@@ -246,10 +249,10 @@ fn markers_strip_to_identities() {
     pipeline.run(&context, &mut module, Default::default()).unwrap();
     let stripped = String::from_utf8(scalify_dialect::io::print(&module, Default::default()).unwrap()).unwrap();
     assert!(!stripped.contains("custom_call"), "{stripped}");
-    let x = matrix(8, 8, 4, 1.0);
-    let squared_twice: Vec<f64> = x.to_f64().iter().map(|v| (v * v) * (v * v)).collect();
-    let out = run(&stripped, &[x])[0].to_f64();
-    for (a, e) in out.iter().zip(&squared_twice) {
+    let (x, y) = (matrix(8, 8, 4, 1.0), matrix(8, 8, 6, 1.0));
+    let expected: Vec<f64> = x.to_f64().iter().zip(y.to_f64()).map(|(a, b)| (a * b) * (a + b)).collect();
+    let out = run(&stripped, &[x, y])[0].to_f64();
+    for (a, e) in out.iter().zip(&expected) {
         assert!((a - e).abs() <= 1e-6 * e.abs().max(1.0), "{a} vs {e}");
     }
 }

@@ -361,7 +361,7 @@ fn data_types_follow_roles_from_name_stacks() {
 fn boundary_rescaling_reads_one_statistic_per_tensor() {
     let module = "func.func @main(%p: tensor<8xf32>, %m: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
           %0 = stablehlo.add %p, %m : tensor<8xf32>
-          %1 = stablehlo.multiply %m, %m : tensor<8xf32>
+          %1 = stablehlo.multiply %m, %p : tensor<8xf32>
           return %0, %1 : tensor<8xf32>, tensor<8xf32>
         }";
     let (text, report) = scalify(module, &format!("{F16} rescale-inputs=l2"));

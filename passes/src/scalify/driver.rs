@@ -175,10 +175,16 @@ pub(crate) fn rewrite_block_into<'c: 'a, 'a>(
     let (point, location) = (rw.point(), rw.location());
     let ops = block_ops(old);
     let (terminator, body) = ops.split_last().ok_or("empty region")?;
+    let element = rw.data_element();
     for op in body {
         rw.set_point(InsertPoint::End(new), op.location());
+        if let Some(has_autodiff) = rw.nested_roles {
+            let role = super::role::Role::of_location(&op.location().to_string(), has_autodiff);
+            rw.set_data_element(rw.options.data_type_for(role));
+        }
         rewrite_op(rw, *op);
     }
+    rw.set_data_element(element);
     rw.set_point(point, location);
     Ok(*terminator)
 }
@@ -271,6 +277,7 @@ fn rewrite_function<'c: 'a, 'a>(
 
     let ops = block_ops(block);
     let plan = Plan::new(block, &ops, options);
+    rw.function_roles = plan.roles.is_some().then_some(plan.has_autodiff);
     if options.matmul_type == MatmulType::F8 && !ops.iter().any(|op| op.location().to_string().contains("jvp(")) {
         let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
         rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);

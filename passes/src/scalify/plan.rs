@@ -14,6 +14,9 @@ use super::role::{Role, dataflow, updated_arguments};
 pub struct Plan {
     /// The role of each op of the body, or `None` when roles are not read (no role has its own type).
     pub roles: Option<Vec<Role>>,
+    /// Whether the function has autodiff name stacks (`jvp(`), at any depth: what an op outside
+    /// them is (the optimizer's update) when roles are read.
+    pub has_autodiff: bool,
     /// Element type of each argument's data, and of each result's, at a scaled signature.
     pub argument_storage: Vec<ElementType>,
     pub result_storage: Vec<ElementType>,
@@ -28,7 +31,13 @@ impl Plan {
             true => body.iter().map(|op| op.location().to_string()).collect(),
             false => Vec::new(),
         };
-        let has_autodiff = locations.iter().any(|l| l.contains("jvp("));
+        // Name stacks inside regions count too: a shard_map's whole step sits in one op's body.
+        let has_autodiff = options.has_role_data_types()
+            && body.iter().any(|op| {
+                let mut found = false;
+                scalify_dialect::ir::walk(op, |inner| found |= inner.location().to_string().contains("jvp("));
+                found
+            });
         // Optimizer state (found from the dataflow) may be stored in its own type.
         let state_storage =
             options.state_data_type.filter(|t| *t != options.data_type && options.signature == SignatureMode::Scaled);
@@ -57,6 +66,6 @@ impl Plan {
                 storage(!updated.is_empty() && updated.is_subset(&state))
             })
             .collect();
-        Self { roles, argument_storage, result_storage }
+        Self { roles, has_autodiff, argument_storage, result_storage }
     }
 }

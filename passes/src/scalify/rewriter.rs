@@ -100,6 +100,11 @@ pub struct Rewriter<'c, 'a> {
     /// Channel handles given to the collectives this rewrite added (some sit in bodies not yet in the
     /// module, where a scan of the module would not see them).
     pub channel_handles: Vec<Attribute<'c>>,
+    /// Inside an isolated region (a shard_map body, which holds a whole step): each op's own role
+    /// sets its data type, read from its name stack; `Some(has_autodiff)` while roles are read.
+    pub nested_roles: Option<bool>,
+    /// The function's `Some(has_autodiff)` when roles are read (what `nested_roles` takes in a body).
+    pub function_roles: Option<bool>,
     /// Element type of new data: the current op's role's data type.
     data_type: ElementType,
     /// Without name stacks, the ops the function's scalar results depend on (`role::loss_cone`): what
@@ -138,6 +143,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
             channel_handles: Vec::new(),
+            nested_roles: None,
+            function_roles: None,
             data_type,
             loss_cone: None,
             original_types: HashMap::new(),

@@ -2,8 +2,9 @@
 // - while: carried data at the entry scale (4); the sum v + x, both at 4, stays at
 //   R(sqrt(4^2 + 4^2)) = 4, so each yield needs no rescale;
 // - sdy.manual_computation (isolated region): entered at the static scale 4 (f16 data crosses the
-//   boundary), its body rewritten like any region: x^2 at 16, summed over 16 elements with
-//   r = R(sqrt 16) = 4, at 64; the result leaves in f16 and is read back * 64.
+//   boundary), its body rewritten like any region: x * 4 at 16 (the constant moves into the scale,
+//   no op), summed over 16 elements with r = R(sqrt 16) = 4, at 64; the result leaves in f16 and is
+//   read back * 64.
 // RUN: scalify-opt %s --scalify="data-type=f16 rescale-inputs=none rescale-results=none" | FileCheck %s
 
 // CHECK-LABEL: func.func @main
@@ -15,8 +16,8 @@
 // CHECK:        %[[SUM:.*]] = stablehlo.add %[[V]], %[[X]] : tensor<4x8xf16>
 // CHECK:        stablehlo.return %{{.*}}, %[[SUM]] : tensor<i32>, tensor<4x8xf16>
 // CHECK:      %[[MANUAL:.*]] = sdy.manual_computation(%[[X]]) in_shardings=[<@mesh, [{"data"}, {}]>] out_shardings=[<@mesh, []>] manual_axes={"data"} (%[[LOCAL:.*]]: tensor<2x8xf16>) {
-// CHECK:        %[[SQUARE:.*]] = stablehlo.multiply %[[LOCAL]], %[[LOCAL]] : tensor<2x8xf16>
-// CHECK:        stablehlo.reduce({{.*}} applies stablehlo.add
+// CHECK:        %[[WIDE:.*]] = stablehlo.convert %[[LOCAL]] : (tensor<2x8xf16>) -> tensor<2x8xf32>
+// CHECK:        stablehlo.reduce(%[[WIDE]] init: %{{.*}}) applies stablehlo.add
 // CHECK:        %[[OUT:.*]] = stablehlo.convert %{{.*}} : (tensor<f32>) -> tensor<f16>
 // CHECK:        sdy.return %[[OUT]] : tensor<f16>
 // CHECK:      } : (tensor<4x8xf16>) -> tensor<f16>
@@ -43,7 +44,8 @@ module attributes {mhlo.num_partitions = 2 : i32, mhlo.num_replicas = 1 : i32} {
     }
     %m = "sdy.manual_computation"(%x4) <{in_shardings = #sdy.sharding_per_value<[<@mesh, [{"data"}, {}]>]>, manual_axes = #sdy<manual_axes{"data"}>, out_shardings = #sdy.sharding_per_value<[<@mesh, []>]>}> ({
     ^bb0(%local: tensor<2x8xf32>):
-      %sq = stablehlo.multiply %local, %local : tensor<2x8xf32>
+      %four = stablehlo.constant dense<4.0> : tensor<2x8xf32>
+      %sq = stablehlo.multiply %local, %four : tensor<2x8xf32>
       %init = stablehlo.constant dense<0.0> : tensor<f32>
       %r = stablehlo.reduce(%sq init: %init) applies stablehlo.add across dimensions = [0, 1] : (tensor<2x8xf32>, tensor<f32>) -> tensor<f32>
       "sdy.return"(%r) : (tensor<f32>) -> ()

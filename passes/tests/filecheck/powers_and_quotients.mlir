@@ -1,47 +1,54 @@
-// Quotient, square, sqrt, rsqrt, power and convert, at f16 before CHLO legalization (x * 8 is x's
+// Quotient, sqrt, rsqrt, power and convert, at bf16 and f16 before CHLO legalization (x * 8 is x's
 // data at scale 8: a power-of-two factor costs no op; y at scale 1):
-// - quotient: data / data, scale 8 / 1;  square: data * data, scale 8^2 = 64;
+// - quotient: data / data, scale 8 / 1;
 // - sqrt: R(sqrt 8) = 2 leaves k = 8 / 2^2 = 2 in the data: sqrt(2 * data) at scale 2;
-// - rsqrt: rsqrt(2 * data) at scale 1/2;  power by the splat 3: data^3 at scale 8^3 = 512;
+// - rsqrt: rsqrt(2 * data) at scale 1/2;
+// - power by the splat 3: at bf16 (f32's range) data^3 at scale 8^3 = 512; at f16, whose range a
+//   cube of unit-RMS data's outliers leaves, computed on unscaled values and rescaled from its max;
 // - convert float -> float keeps data and scale (the bf16 result is unscaled at the boundary).
-// RUN: scalify-opt %s --pass-pipeline="builtin.module(scalify{data-type=f16 rescale-inputs=none rescale-results=none})" | FileCheck %s
+// RUN: scalify-opt %s --pass-pipeline="builtin.module(scalify{data-type=bf16 rescale-inputs=none rescale-results=none})" | FileCheck %s
+// RUN: scalify-opt %s --pass-pipeline="builtin.module(scalify{data-type=f16 rescale-inputs=none rescale-results=none})" | FileCheck %s --check-prefix=F16
+
+// F16-LABEL: func.func @main
+// F16:        %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xf16>
+// F16:        %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xf16>) -> tensor<4xf32>
+// F16:        %[[X_TRUE:.*]] = stablehlo.multiply %[[X_WIDE]], %{{.*}} : tensor<4xf32>
+// F16:        %[[CUBE:.*]] = stablehlo.power %[[X_TRUE]], %{{.*}} : tensor<4xf32>
+// F16-NEXT:   %[[ABS:.*]] = stablehlo.abs %[[CUBE]] : tensor<4xf32>
+// F16:        stablehlo.reduce(%[[ABS]] init: %{{.*}}) applies stablehlo.maximum
 
 // CHECK-LABEL: func.func @main
-// CHECK:      %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xf16>
-// CHECK:      %[[Y:.*]] = stablehlo.convert %arg1 : (tensor<4xf32>) -> tensor<4xf16>
-// CHECK:      %[[QUOTIENT:.*]] = stablehlo.divide %[[X]], %[[Y]] : tensor<4xf16>
-// CHECK:      %[[SQUARE:.*]] = stablehlo.multiply %[[X]], %[[X]] : tensor<4xf16>
-// CHECK:      %[[K:.*]] = stablehlo.constant dense<2.000000e+00> : tensor<4xf16>
-// CHECK:      %[[SQRT_IN:.*]] = stablehlo.multiply %[[X]], %[[K]] : tensor<4xf16>
-// CHECK:      %[[SQRT:.*]] = stablehlo.sqrt %[[SQRT_IN]] : tensor<4xf16>
-// CHECK:      %[[RSQRT_IN:.*]] = stablehlo.multiply %[[X]], %{{.*}} : tensor<4xf16>
-// CHECK:      %[[RSQRT:.*]] = stablehlo.rsqrt %[[RSQRT_IN]] : tensor<4xf16>
-// CHECK:      %[[THREE:.*]] = stablehlo.constant dense<3.000000e+00> : tensor<4xf16>
-// CHECK:      %[[CUBE:.*]] = stablehlo.power %[[X]], %[[THREE]] : tensor<4xf16>
+// CHECK-DAG:  %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xbf16>
+// CHECK-DAG:  %[[Y:.*]] = stablehlo.convert %arg1 : (tensor<4xf32>) -> tensor<4xbf16>
+// CHECK:      %[[QUOTIENT:.*]] = stablehlo.divide %[[X]], %[[Y]] : tensor<4xbf16>
+// CHECK:      %[[K:.*]] = stablehlo.constant dense<2.000000e+00> : tensor<4xbf16>
+// CHECK:      %[[SQRT_IN:.*]] = stablehlo.multiply %[[X]], %[[K]] : tensor<4xbf16>
+// CHECK:      %[[SQRT:.*]] = stablehlo.sqrt %[[SQRT_IN]] : tensor<4xbf16>
+// CHECK:      %[[RSQRT_IN:.*]] = stablehlo.multiply %[[X]], %{{.*}} : tensor<4xbf16>
+// CHECK:      %[[RSQRT:.*]] = stablehlo.rsqrt %[[RSQRT_IN]] : tensor<4xbf16>
+// CHECK:      %[[THREE:.*]] = stablehlo.constant dense<3.000000e+00> : tensor<4xbf16>
+// CHECK:      %[[CUBE:.*]] = stablehlo.power %[[X]], %[[THREE]] : tensor<4xbf16>
 // CHECK:      stablehlo.convert %[[QUOTIENT]]
 // CHECK-NEXT: stablehlo.constant dense<8.000000e+00>
-// CHECK:      stablehlo.convert %[[SQUARE]]
-// CHECK-NEXT: stablehlo.constant dense<6.400000e+01>
 // CHECK:      stablehlo.convert %[[SQRT]]
 // CHECK-NEXT: stablehlo.constant dense<2.000000e+00>
 // CHECK:      stablehlo.convert %[[RSQRT]]
 // CHECK-NEXT: stablehlo.constant dense<5.000000e-01>
 // CHECK:      stablehlo.convert %[[CUBE]]
 // CHECK-NEXT: stablehlo.constant dense<5.120000e+02>
-// CHECK:      %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xf16>) -> tensor<4xf32>
+// CHECK:      %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xbf16>) -> tensor<4xf32>
 // CHECK-NEXT: %[[EIGHT:.*]] = stablehlo.constant dense<8.000000e+00> : tensor<4xf32>
 // CHECK-NEXT: %[[X_TRUE:.*]] = stablehlo.multiply %[[X_WIDE]], %[[EIGHT]] : tensor<4xf32>
 // CHECK-NEXT: stablehlo.convert %[[X_TRUE]] : (tensor<4xf32>) -> tensor<4xbf16>
 // CHECK:      return
-func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>) {
+func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>) {
   %c = stablehlo.constant dense<8.0> : tensor<4xf32>
   %0 = stablehlo.multiply %x, %c : tensor<4xf32>
   %1 = stablehlo.divide %0, %y : tensor<4xf32>
-  %2 = chlo.square %0 : tensor<4xf32> -> tensor<4xf32>
   %3 = stablehlo.sqrt %0 : tensor<4xf32>
   %4 = stablehlo.rsqrt %0 : tensor<4xf32>
   %three = stablehlo.constant dense<3.0> : tensor<4xf32>
   %5 = stablehlo.power %0, %three : tensor<4xf32>
   %6 = stablehlo.convert %0 : (tensor<4xf32>) -> tensor<4xbf16>
-  return %1, %2, %3, %4, %5, %6 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>
+  return %1, %3, %4, %5, %6 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>
 }

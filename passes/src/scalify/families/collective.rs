@@ -16,7 +16,7 @@ use scalify_dialect::melior;
 use scalify_dialect::types::{scalar_f32_type, shape_of};
 
 use super::super::pow2;
-use super::super::rewriter::{Rewriter, Scaled, op_name};
+use super::super::rewriter::{Rewriter, Scaled, Statistic, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::reduction::{Body, body_kind, in_original_precision};
 use super::{emit_like, is_float, operands, results};
@@ -145,21 +145,38 @@ fn group_size(op: &OperationRef) -> i64 {
 }
 
 /// all_reduce and reduce_scatter: computed in the op's own float type on data at the agreed scale.
-/// A sum over N devices grows like sqrt(N): the result is brought back by r = R(sqrt(N)) into the
-/// scale; max and min keep it.
+/// With static scales a sum over N devices is taken to grow like sqrt(N): the result is brought
+/// back by r = R(sqrt(N)) into the scale; max and min keep it. A sum at a run-time scale is
+/// renormalized from its own RMS.
 pub fn reducing<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let body = body_kind(&op, 0);
     if !matches!(body, Body::Sum | Body::MaxMin) {
         return Err(format!("collective body is not a sum, max or min ({body:?})"));
     }
     let mut scaled = Vec::new();
+    let mut run_time = Vec::new();
     for value in operands(&op) {
         let s = rw.scaled(value);
+        run_time.push(!s.invariant && s.scale.as_static().is_none());
         scaled.push(agreed(rw, &op, s));
     }
     let data: Vec<Value> = scaled.iter().map(|s| s.data).collect();
     let values = in_original_precision(rw, &op, &data);
     let new = rw.clone_op(op, &values);
+    if body == Body::Sum && run_time.iter().any(|&r| r) {
+        // A sum of run-time-scaled data grows with how alike the devices' values are (N times for a
+        // replicated gradient's psum then pmean), not like sqrt(N): its RMS is brought back to 1 from
+        // the sum itself, computed in the op's own type. Identical on every device of an all_reduce.
+        for ((old, new), (s, run_time)) in results(&op).into_iter().zip(results(&new)).zip(scaled.iter().zip(run_time)) {
+            let normalized = if run_time {
+                rw.normalize(new, s.scale, Statistic::L2, 0.0)
+            } else {
+                rw.wrap(new, if s.invariant { Scale::ONE } else { s.scale })
+            };
+            rw.bind_scaled(old, normalized);
+        }
+        return Ok(());
+    }
     let r = match body {
         Body::Sum => {
             let devices = group_size(&op);

@@ -9,7 +9,7 @@ use scalify_dialect::InsertPoint;
 use scalify_dialect::builder::replace_region_body;
 use scalify_dialect::melior;
 use scalify_dialect::ir;
-use scalify_dialect::types::{ElementType, scalar_f32_type};
+use scalify_dialect::types::{ElementType, element_type_of, scalar_f32_type, with_element};
 
 use super::super::driver::rewrite_block_into;
 use super::super::rewriter::{Mapped, Rewriter, Scaled, Statistic};
@@ -276,7 +276,12 @@ pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
     }
     argument_types.extend(scales.iter().map(|_| scalar_f32_type(rw.context)));
     new_operands.extend(&scales);
-    let (block, reference, terminator) = rewrite_region(rw, op, 0, &argument_types, &carries)?;
+    // The body holds a whole step (forward, backward, update): each op takes its own role's type.
+    let outer_roles = rw.nested_roles;
+    rw.nested_roles = rw.function_roles;
+    let rewritten = rewrite_region(rw, op, 0, &argument_types, &carries);
+    rw.nested_roles = outer_roles;
+    let (block, reference, terminator) = rewritten?;
     rw.set_point(InsertPoint::End(reference), location);
     let yields: Vec<Mapped> = terminator_operands(terminator).into_iter().map(|v| rw.lookup(v)).collect();
     let result_carries: Vec<Carry> = yields
@@ -292,14 +297,12 @@ pub fn isolated_region<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'
     let terminator_name = terminator_name.as_string_ref().as_str().unwrap_or("sdy.return").to_string();
     rw.builder().op(&terminator_name, &values, &[], &[]);
     rw.set_point(point, location);
+    // The op's (global) shapes, in the element types yielded: the body's last ops may have computed
+    // in another role's type.
     let result_types: Vec<Type> = results(&op)
         .iter()
-        .zip(&result_carries)
-        .map(|(r, carry)| match carry {
-            Carry::Plain => r.r#type(),
-            Carry::FixedWide(_) => r.r#type(),
-            _ => rw.data_type(r.r#type()),
-        })
+        .zip(&values)
+        .map(|(r, v)| with_element(r.r#type(), element_type_of(v.r#type())).unwrap_or(r.r#type()))
         .collect();
     // A clone keeps the op's attributes and properties (an unregistered op keeps its `<{...}>` only
     // as properties); its results take the data types and its region the rewritten body.

@@ -8,7 +8,7 @@ use scalify_dialect::melior;
 use scalify_dialect::types::shape_of;
 
 use super::super::pow2;
-use super::super::rewriter::{Mapped, Rewriter, Scaled, is_sentinel_magnitude, op_name};
+use super::super::rewriter::{Mapped, Rewriter, Scaled, Statistic, is_sentinel_magnitude, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::{
     Sentinels, SplatMap, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands,
@@ -88,6 +88,16 @@ pub fn invariant<'c: 'a, 'a>(
 /// a * b, sa * sb.
 pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    let (x, y): (Value, Value) =
+        (op.operand(0).map_err(|e| e.to_string())?.into(), op.operand(1).map_err(|e| e.to_string())?.into());
+    // A square squares its data's outliers: x * x (and x^3 = x * x * x, whose second product then
+    // multiplies bounded data) is taken on data bounded by 1.
+    let (a, b) = if x == y && is_tensor_data(&a) {
+        let a = bounded_for_product(rw, x, a);
+        (a, a)
+    } else {
+        (a, b)
+    };
     let builder = rw.builder();
     let data = if is_unit_data(&b) {
         a.data
@@ -104,8 +114,35 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     // A nonzero integer times a sentinel is at least the sentinel: `(1 - mask) * -1e9`.
     let sentinel = (a.sentinel || a.integral) && (b.sentinel || b.integral) && (a.sentinel || b.sentinel);
     let integral = a.integral && b.integral;
-    bind_one(rw, op, Scaled { splat, sentinel, integral, ..Scaled::new(data, scale) });
+    let bounded = a.bounded && b.bounded;
+    bind_one(rw, op, Scaled { splat, sentinel, integral, bounded, ..Scaled::new(data, scale) });
     Ok(())
+}
+
+/// Whether the data type spans less than f32 (f16, FP8; bf16 spans f32's range).
+fn narrower_than_f32(rw: &Rewriter) -> bool {
+    2.0 * rw.data_element().max_finite() < f32::MAX as f64
+}
+
+/// Data of a tensor, not a constant's or a mask's (a product with those moves data by at most the
+/// constant's mantissa, or keeps it).
+fn is_tensor_data(s: &Scaled) -> bool {
+    s.splat.is_none() && !s.invariant && !s.sentinel && !s.integral
+}
+
+/// `s` with max |data| <= 1 (a run-time rescale from its max, counted with `range_rescales`) where the
+/// data type's range is narrower than f32's: unit-RMS data has no bound on its max, and a square
+/// squares it (GELU's tanh form, 3 * x^2 of an activation with outliers, overflowed f16 after 70
+/// training steps of an MLP). Bound to `old` again, so every later use shares the one statistic; a
+/// product of bounded data is bounded.
+fn bounded_for_product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, old: Value<'c, 'a>, s: Scaled<'c, 'a>) -> Scaled<'c, 'a> {
+    if s.bounded || !narrower_than_f32(rw) {
+        return s;
+    }
+    let normalized = rw.normalize(s.data, s.scale, Statistic::Max, 0.0);
+    rw.report.range_rescales += 1;
+    rw.bind_scaled(old, normalized);
+    normalized
 }
 
 /// a / b, sa / sb.
@@ -121,11 +158,13 @@ pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
 
 /// a * a, sa^2.
 pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-    let a = rw.scaled(op.operand(0).map_err(|e| e.to_string())?);
+    let operand: Value = op.operand(0).map_err(|e| e.to_string())?;
+    let a = rw.scaled(operand);
+    let a = if is_tensor_data(&a) { bounded_for_product(rw, operand, a) } else { a };
     let builder = rw.builder();
     let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, a.scale);
     let data = builder.elementwise("stablehlo.multiply", &[a.data, a.data]);
-    bind_one(rw, op, Scaled::new(data, scale));
+    bind_one(rw, op, Scaled { bounded: a.bounded, ..Scaled::new(data, scale) });
     Ok(())
 }
 
@@ -242,7 +281,10 @@ pub fn sqrt<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, rec
 /// magnitude unbounded (`unbounded`).
 pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
-    let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= 64.0);
+    // data^n overflows a narrow data type for |n| >= 2 as a square does (see `bounded_for_product`):
+    // there the power is computed unscaled and takes its scale from its own max.
+    let narrow = narrower_than_f32(rw);
+    let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= if narrow { 1.0 } else { 64.0 });
     let scale = a.scale.as_static().zip(exponent).map(|(s, n)| (s as f64).powi(n as i32) as f32);
     match (exponent, scale) {
         (Some(n), Some(scale)) if scale.is_normal() => {
