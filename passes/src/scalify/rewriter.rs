@@ -186,6 +186,18 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         self.location
     }
 
+    /// Whether `value` is defined in the block new ops go into: a value computed from it at the
+    /// insertion point dominates every later use of it only then (not from inside a branch or a
+    /// loop body, whose ops the rest of the function cannot see).
+    pub fn defined_in_point_block(&self, value: Value<'c, 'a>) -> bool {
+        let block = if let Ok(argument) = melior::ir::block::BlockArgument::try_from(value) {
+            Some(argument.owner().to_raw().ptr as usize)
+        } else {
+            ir::defining_op(value).and_then(|op| op.block()).map(|b| b.to_raw().ptr as usize)
+        };
+        block == Some(self.point_block())
+    }
+
     /// Marks the insertion point: `inserted_since` lists what goes in after it. The C API cannot step
     /// back from an op, so the op before the point is found walking forward from `hint`, the last
     /// mark's (marks along a forward walk cost linear time in all).

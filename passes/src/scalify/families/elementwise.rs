@@ -133,15 +133,18 @@ fn is_tensor_data(s: &Scaled) -> bool {
 /// `s` with max |data| <= 1 (a run-time rescale from its max, counted with `range_rescales`) where the
 /// data type's range is narrower than f32's: unit-RMS data has no bound on its max, and a square
 /// squares it (GELU's tanh form, 3 * x^2 of an activation with outliers, overflowed f16 after 70
-/// training steps of an MLP). Bound to `old` again, so every later use shares the one statistic; a
-/// product of bounded data is bounded.
+/// training steps of an MLP). Bound to `old` again where that dominates every later use (`old` is
+/// defined in the block being rewritten, not outside a branch or loop body), so later uses share
+/// the one statistic; a product of bounded data is bounded.
 fn bounded_for_product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, old: Value<'c, 'a>, s: Scaled<'c, 'a>) -> Scaled<'c, 'a> {
     if s.bounded || !narrower_than_f32(rw) {
         return s;
     }
     let normalized = rw.normalize(s.data, s.scale, Statistic::Max, 0.0);
     rw.report.range_rescales += 1;
-    rw.bind_scaled(old, normalized);
+    if rw.defined_in_point_block(old) {
+        rw.bind_scaled(old, normalized);
+    }
     normalized
 }
 
