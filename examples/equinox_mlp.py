@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 import scalify
 from loss_plot import save_loss_plot
+from spirals import spirals as spiral_points
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
@@ -45,12 +46,8 @@ class Classifier(eqx.Module):
 
 
 def spirals(n, rng):
-    t = rng.uniform(0.5, 3.5 * np.pi, n)
-    label = rng.integers(0, 2, n)
-    radius = t / (3.5 * np.pi)
-    angle = t + np.pi * label
-    points = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1) + rng.normal(0, 0.02, (n, 2))
-    return jnp.asarray(points, jnp.float32), jnp.asarray(label, jnp.int32)
+    points, labels = spiral_points(n, rng)
+    return jnp.asarray(points), jnp.asarray(labels)
 
 
 def train(steps=300, runs=("fp32", "f16", "fp8-hybrid"), batch=128, progress=True):

@@ -43,19 +43,11 @@ from tqdm import tqdm  # noqa: E402
 
 import scalify  # noqa: E402
 from loss_plot import save_loss_plot  # noqa: E402
+from spirals import spirals  # noqa: E402
 
 jax.config.update("jax_platforms", "cpu")
 SEED = 0
 WIDTH = 256
-
-
-def spirals(n, rng):
-    t = rng.uniform(0.5, 3.5 * np.pi, n)
-    label = rng.integers(0, 2, n)
-    radius = t / (3.5 * np.pi)
-    angle = t + np.pi * label
-    points = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1) + rng.normal(0, 0.02, (n, 2))
-    return np.asarray(points, np.float32), np.asarray(label, np.int32)
 
 
 def init(key):
