@@ -112,9 +112,10 @@ fn gpt_step_at_f16() {
         let (plain, _) = scalify_text(&module_text("gpt_train_step_debug"), &format!("data-type=f16 {without}"));
         // Non-finite, or off by more than the value itself (the f16 update: 92x on one output, measured
         // once squares were bounded; before, g*g overflowed and the update was NaN).
-        let broken = run(&plain, &inputs).iter().zip(&expected).any(|(a, e)| {
-            a.to_f64().iter().any(|v| !v.is_finite()) || stats(a, e).rel_l2_error > 1.0
-        });
+        let broken = run(&plain, &inputs)
+            .iter()
+            .zip(&expected)
+            .any(|(a, e)| a.to_f64().iter().any(|v| !v.is_finite()) || stats(a, e).rel_l2_error > 1.0);
         assert!(broken, "data-type=f16 {without} was expected to break the step");
     }
 }

@@ -38,7 +38,8 @@ impl Devices {
 pub fn devices(module: &Module) -> Devices {
     let op = module.as_operation();
     let count = |name: &str| {
-        crate::attrs::integer(&op, name).ok().flatten().filter(|n| (1..=u32::MAX as i64).contains(n)).unwrap_or(1) as u32
+        crate::attrs::integer(&op, name).ok().flatten().filter(|n| (1..=u32::MAX as i64).contains(n)).unwrap_or(1)
+            as u32
     };
     let mut shardy = false;
     walk(&op, |inner| shardy |= name(&inner).starts_with("sdy."));
@@ -67,7 +68,8 @@ pub fn replicate_boundary(context: &Context, module: &Module) -> Result<(), Stri
         }
     };
     let block = function.region(0).ok().and_then(|r| r.first_block()).ok_or("entry function without a body")?;
-    let arguments: Vec<Value> = (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
+    let arguments: Vec<Value> =
+        (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(Into::into).collect();
     let first = block.first_operation().ok_or("entry function without a body")?;
     let builder = OpBuilder::new(context, InsertPoint::Before(first), first.location());
     let mut argument_attributes = Vec::new();
@@ -79,7 +81,9 @@ pub fn replicate_boundary(context: &Context, module: &Module) -> Result<(), Stri
             continue;
         };
         let constrained = match key {
-            SHARDY => builder.value("sdy.sharding_constraint", &[*argument], argument.r#type(), &[("sharding", sharding)]),
+            SHARDY => {
+                builder.value("sdy.sharding_constraint", &[*argument], argument.r#type(), &[("sharding", sharding)])
+            }
             _ => {
                 let target = StringAttribute::new(context, "Sharding").into();
                 builder.value(
@@ -134,11 +138,18 @@ fn function_result_count(function: &OperationRef) -> usize {
     function
         .attribute("function_type")
         .ok()
-        .and_then(|t| melior::ir::r#type::FunctionType::try_from(melior::ir::attribute::TypeAttribute::try_from(t).ok()?.value()).ok())
+        .and_then(|t| {
+            melior::ir::r#type::FunctionType::try_from(melior::ir::attribute::TypeAttribute::try_from(t).ok()?.value())
+                .ok()
+        })
         .map_or(0, |t| t.result_count())
 }
 
-fn attribute_dictionary<'c>(function: &OperationRef<'c, '_>, list: &str, index: usize) -> Option<DictionaryAttribute<'c>> {
+fn attribute_dictionary<'c>(
+    function: &OperationRef<'c, '_>,
+    list: &str,
+    index: usize,
+) -> Option<DictionaryAttribute<'c>> {
     let array = ArrayAttribute::try_from(function.attribute(list).ok()?).ok()?;
     DictionaryAttribute::try_from(array.element(index).ok()?).ok()
 }

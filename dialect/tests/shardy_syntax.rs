@@ -75,8 +75,13 @@ fn malformed_sdy_syntax_is_an_error_at_its_position() {
     let error = parse_error(&module("%y = sdy.propagation_barrier %x allowed_direction=NONE : tensor<4xf32>"));
     assert!(error.contains("sdy.propagation_barrier") && error.contains("print_generic_op_form=True"), "{error}");
     // ...which in generic form reads and prints back.
-    let generic = module("%y = \"sdy.propagation_barrier\"(%x) <{allowed_direction = #sdy<propagation_direction NONE>}> : (tensor<4xf32>) -> tensor<4xf32>");
-    assert!(pretty(generic.as_bytes()).contains("\"sdy.propagation_barrier\"(%arg0) <{allowed_direction = #sdy<propagation_direction NONE>}>"));
+    let generic = module(
+        "%y = \"sdy.propagation_barrier\"(%x) <{allowed_direction = #sdy<propagation_direction NONE>}> : (tensor<4xf32>) -> tensor<4xf32>",
+    );
+    assert!(
+        pretty(generic.as_bytes())
+            .contains("\"sdy.propagation_barrier\"(%arg0) <{allowed_direction = #sdy<propagation_direction NONE>}>")
+    );
 }
 
 /// An `sdy` op without the attributes its custom form prints (built by hand, or by a newer Shardy)

@@ -235,7 +235,8 @@ impl Client {
             )));
         }
         inner.devices =
-            unsafe { std::slice::from_raw_parts(devices.addressable_devices, devices.num_addressable_devices) }.to_vec();
+            unsafe { std::slice::from_raw_parts(devices.addressable_devices, devices.num_addressable_devices) }
+                .to_vec();
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -443,7 +444,10 @@ impl Executable {
         let buffers: Vec<Vec<Buffer>> = outputs
             .into_iter()
             .map(|list| {
-                list.into_iter().filter(|raw| !raw.is_null()).map(|raw| Buffer { client: self.client.clone(), raw }).collect()
+                list.into_iter()
+                    .filter(|raw| !raw.is_null())
+                    .map(|raw| Buffer { client: self.client.clone(), raw })
+                    .collect()
             })
             .collect();
         for event in done {

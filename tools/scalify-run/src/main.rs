@@ -130,7 +130,8 @@ fn read(path: &Path) -> Result<Read, Failure> {
 
 fn compile(client: &Client, read: Read) -> Result<Loaded, Failure> {
     let Read { name, signature, specs, devices, program } = read;
-    let partitioning = Partitioning { replicas: devices.replicas, partitions: devices.partitions, shardy: devices.shardy };
+    let partitioning =
+        Partitioning { replicas: devices.replicas, partitions: devices.partitions, shardy: devices.shardy };
     let start = Instant::now();
     let executable = client.compile_for(&program, partitioning).map_err(|e| Failure(format!("{name}: error: {e}")))?;
     let compile_seconds = start.elapsed().as_secs_f64();

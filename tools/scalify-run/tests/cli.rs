@@ -360,8 +360,8 @@ fn multi_device_modules_run_on_their_devices() {
             "--atol",
             atol,
         ]);
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|_| panic!("{preset}: {}", text(&output.stderr)));
+        let report: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{preset}: {}", text(&output.stderr)));
         assert!(output.status.success(), "{preset}: {report}");
         for row in report["compare"]["outputs"].as_array().unwrap() {
             let limit = if preset == "f16" { 2e-3 } else { 2e-2 };

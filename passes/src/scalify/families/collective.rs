@@ -104,7 +104,8 @@ fn delivered<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>, s
 /// Gathers mix devices' data, so they move it at the agreed scale; a permute or broadcast delivers one
 /// sender's data, with that sender's scale.
 pub fn moving<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
-    let sends_scales = matches!(op_name(&op).as_str(), "stablehlo.collective_permute" | "stablehlo.collective_broadcast");
+    let sends_scales =
+        matches!(op_name(&op).as_str(), "stablehlo.collective_permute" | "stablehlo.collective_broadcast");
     let (mut data, mut mapped) = (Vec::new(), Vec::new());
     for value in operands(&op) {
         if !is_float(value) {
@@ -167,7 +168,8 @@ pub fn reducing<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
         // A sum of run-time-scaled data grows with how alike the devices' values are (N times for a
         // replicated gradient's psum then pmean), not like sqrt(N): its RMS is brought back to 1 from
         // the sum itself, computed in the op's own type. Identical on every device of an all_reduce.
-        for ((old, new), (s, run_time)) in results(&op).into_iter().zip(results(&new)).zip(scaled.iter().zip(run_time)) {
+        for ((old, new), (s, run_time)) in results(&op).into_iter().zip(results(&new)).zip(scaled.iter().zip(run_time))
+        {
             let normalized = if run_time {
                 rw.normalize(new, s.scale, Statistic::L2, 0.0)
             } else {

@@ -7,8 +7,8 @@ use melior::ir::operation::{OperationLike, OperationMutLike};
 use melior::ir::{Attribute, Block, BlockRef, OperationRef, Region, RegionLike, Type, Value, ValueLike};
 use scalify_dialect::InsertPoint;
 use scalify_dialect::builder::replace_region_body;
-use scalify_dialect::melior;
 use scalify_dialect::ir;
+use scalify_dialect::melior;
 use scalify_dialect::types::{ElementType, element_type_of, scalar_f32_type, with_element};
 
 use super::super::driver::rewrite_block_into;
@@ -156,7 +156,8 @@ pub fn while_loop<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a
     let (cond_region, body_region) = (Region::new(), Region::new());
     cond_region.append_block(cond);
     body_region.append_block(body);
-    let new = rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, &[], vec![cond_region, body_region]);
+    let new =
+        rw.builder().op_with_regions("stablehlo.while", &new_operands, &types, &[], vec![cond_region, body_region]);
     bind_arguments(rw, &results(&op), &results(&new), &carries);
     Ok(())
 }
