@@ -28,24 +28,29 @@ struct Format {
     name: &'static str,
     options: &'static str,
     rounding: Rounding,
+    /// Exponent bits of the format's range (for the range twin).
+    exponent_bits: u32,
 }
 
 const FORMATS: &[Format] = &[
     Format {
         name: "f16",
         options: "preset=f16",
-        rounding: Rounding { elementwise: 10, dot_operands: 10, optimizer: false },
+        rounding: Rounding { elementwise: 10, dot_operands: 10, optimizer: false, per_tensor_exponent: None },
+        exponent_bits: 5,
     },
     Format {
         name: "bf16",
         options: "preset=bf16",
-        rounding: Rounding { elementwise: 7, dot_operands: 7, optimizer: true },
+        rounding: Rounding { elementwise: 7, dot_operands: 7, optimizer: true, per_tensor_exponent: None },
+        exponent_bits: 8,
     },
     // Every dot FP8 (no size threshold); E5M2 gradients keep 2 mantissa bits, E4M3 3.
     Format {
         name: "fp8-hybrid",
         options: "preset=fp8-hybrid fp8-min-flops=0 signature=keep",
-        rounding: Rounding { elementwise: 10, dot_operands: 2, optimizer: false },
+        rounding: Rounding { elementwise: 10, dot_operands: 2, optimizer: false, per_tensor_exponent: None },
+        exponent_bits: 5,
     },
 ];
 
@@ -100,24 +105,58 @@ fn identical(a: &HostArray, e: &HostArray) -> bool {
     a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
 }
 
+/// A program's twins at one format: `rounded` (every intermediate rounded to the format's mantissa,
+/// f32's range kept) and, where known, `range` (each tensor also held at one power-of-two scale in
+/// the format's exponent range: what one scale per tensor can hold at all).
+struct Twins<'f> {
+    format: &'f Format,
+    rounded: String,
+    range: Option<String>,
+}
+
+/// The twins of the program of `steps` steps from `seed`, at each of `formats`.
+fn twins_of<'f>(seed: u64, steps: usize, formats: &[&'f Format]) -> Vec<Twins<'f>> {
+    formats
+        .iter()
+        .map(|f| Twins {
+            format: f,
+            rounded: generate(seed, steps, Some(f.rounding)).text,
+            range: Some(generate(seed, steps, Some(f.rounding.per_tensor(f.exponent_bits))).text),
+        })
+        .collect()
+}
+
 enum Checked {
-    Failures(Vec<String>),
+    /// Failures, described, and outputs beyond the format's per-tensor range (the range twin
+    /// itself fails there: one scale per tensor cannot hold the program's values), described.
+    Done {
+        failures: Vec<String>,
+        beyond_range: Vec<String>,
+    },
     OriginalOverflowed,
 }
 
 impl Checked {
     fn failures(self) -> Vec<String> {
         match self {
-            Checked::Failures(f) => f,
+            Checked::Done { failures, .. } => failures,
             Checked::OriginalOverflowed => Vec::new(),
         }
     }
 }
 
-/// One program checked at f32 and at `formats`: the failures, described.
-fn check(seed: u64, program: &Program, twins: &[(&Format, String)]) -> Checked {
+/// One program checked at f32 and at each format it has twins for.
+fn check(seed: u64, program: &Program, twins: &[Twins]) -> Checked {
     literal_xla();
     let inputs = inputs(seed, program);
+    if let Some(dir) = std::env::var_os("SCALIFY_DIFF_DUMP") {
+        // The inputs as .npy files, for scripts/f32-first-difference and scalify-run.
+        let dir = PathBuf::from(dir).join(format!("seed-{seed}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, input) in inputs.iter().enumerate() {
+            scalify_runtime::npy::write(&dir.join(format!("in_{i}.npy")), input).unwrap();
+        }
+    }
     let expected = run(&program.text, &inputs);
     let mut failures = Vec::new();
     if expected.iter().any(|e| stats(e, e).nan_expected + stats(e, e).inf_expected > 0) {
@@ -138,32 +177,46 @@ fn check(seed: u64, program: &Program, twins: &[(&Format, String)]) -> Checked {
             failures.push(format!("f32 output {i} {how}: {c:?}"));
         }
     }
-    for (format, twin) in twins {
+    let mut beyond_range = Vec::new();
+    for Twins { format, rounded, range } in twins {
         let (scalified, _) = scalify_text(&program.text, format.options);
         let actual = run(&scalified, &inputs);
-        let rounded = run(twin, &inputs);
+        let rounded = run(rounded, &inputs);
+        let range = range.as_ref().map(|t| run(t, &inputs));
         let unit = 2f64.powi(-(format.rounding.elementwise.min(format.rounding.dot_operands) as i32));
         for (i, ((a, t), e)) in actual.iter().zip(&rounded).zip(&expected).enumerate() {
             let c = stats(a, e);
             if c.nan_expected + c.inf_expected > 0 {
                 continue;
             }
-            let twin_error = stats(t, e).rel_l2_error;
+            // The range twin's error counts too: values a tensor's one scale cannot reach in the
+            // format (flushed beside its largest) are lost to any per-tensor scaling.
+            let range = range.as_ref().map(|r| stats(&r[i], e));
+            let range_error = range.as_ref().map_or(0.0, |r| r.rel_l2_error);
+            let twin_error = stats(t, e).rel_l2_error.max(range_error);
             let bound = SLACK * twin_error + FLOOR * unit;
             // A twin that is itself no longer close says the program is too ill-conditioned for the
             // format to mean anything: no bound is derived from it.
             let meaningful = twin_error.is_finite() && twin_error < 0.5;
-            if c.nan_actual + c.inf_actual > 0 {
-                failures.push(format!("{}: output {i} not finite where the original is: {c:?}", format.name));
+            let failure = if c.nan_actual + c.inf_actual > 0 {
+                format!("{}: output {i} not finite where the original is: {c:?}", format.name)
             } else if meaningful && c.rel_l2_error > bound {
-                failures.push(format!(
+                format!(
                     "{}: output {i} relative L2 error {:.3e} > {bound:.3e} (twin {twin_error:.3e})",
                     format.name, c.rel_l2_error
-                ));
+                )
+            } else {
+                continue;
+            };
+            let out_of_range = range.is_some_and(|r| r.nan_actual + r.inf_actual > 0 || !(r.rel_l2_error < 0.5));
+            if out_of_range {
+                beyond_range.push(failure);
+            } else {
+                failures.push(failure);
             }
         }
     }
-    Checked::Failures(failures)
+    Checked::Done { failures, beyond_range }
 }
 
 fn steps_for(seed: u64) -> usize {
@@ -174,13 +227,18 @@ fn failures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/differential-failures")
 }
 
+/// The regression corpus, or the directory `SCALIFY_DIFF_CORPUS` names (to replay the open cases:
+/// `SCALIFY_DIFF_CORPUS=tests/differential-corpus/open`).
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("differential-corpus")
+    match std::env::var_os("SCALIFY_DIFF_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("differential-corpus"),
+    }
 }
 
 /// Writes a failing case as the corpus keeps it: the program with a header naming its seed and
 /// inputs, and one twin per format.
-fn save(dir: &Path, seed: u64, program: &Program, twins: &[(&Format, String)], failures: &[String]) -> PathBuf {
+fn save(dir: &Path, seed: u64, program: &Program, twins: &[Twins], failures: &[String]) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join(format!("seed-{seed}.mlir"));
     let shapes: Vec<String> = program
@@ -198,8 +256,8 @@ fn save(dir: &Path, seed: u64, program: &Program, twins: &[(&Format, String)], f
         header.push_str(&format!("// found: {f}\n"));
     }
     std::fs::write(&path, format!("{header}{}", program.text)).unwrap();
-    for (format, twin) in twins {
-        std::fs::write(dir.join(format!("seed-{seed}.{}.twin.mlir", format.name)), twin).unwrap();
+    for twin in twins {
+        std::fs::write(dir.join(format!("seed-{seed}.{}.twin.mlir", twin.format.name)), &twin.rounded).unwrap();
     }
     path
 }
@@ -225,6 +283,13 @@ fn load(path: &Path) -> (u64, Program) {
     (seed, program)
 }
 
+/// The number of steps a corpus case was generated with, found by generating it again (None where
+/// the generator no longer makes that program).
+fn steps_of(seed: u64, text: &str) -> Option<usize> {
+    let body: String = text.lines().filter(|l| !l.starts_with("//")).map(|l| format!("{l}\n")).collect();
+    (1..=steps_for(seed)).find(|&k| generate(seed, k, None).text == body)
+}
+
 /// Every program that ever failed, at f32 and at each format it has a twin for.
 #[test]
 fn the_regression_corpus_holds() {
@@ -239,11 +304,13 @@ fn the_regression_corpus_holds() {
     for path in &cases {
         let (seed, program) = load(path);
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let twins: Vec<(&Format, String)> = FORMATS
+        let steps = steps_of(seed, &program.text);
+        let twins: Vec<Twins> = FORMATS
             .iter()
             .filter_map(|f| {
                 let twin = path.with_file_name(format!("{stem}.{}.twin.mlir", f.name));
-                std::fs::read_to_string(twin).ok().map(|t| (f, t))
+                let range = steps.map(|k| generate(seed, k, Some(f.rounding.per_tensor(f.exponent_bits))).text);
+                std::fs::read_to_string(twin).ok().map(|rounded| Twins { format: f, rounded, range })
             })
             .collect();
         for f in check(seed, &program, &twins).failures() {
@@ -262,6 +329,7 @@ fn random_programs_match_the_original() {
     let first: u64 = std::env::var("SCALIFY_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let all_formats = std::env::var("SCALIFY_DIFF_ALL_FORMATS").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
+    let mut beyond_range = 0;
     let mut overflowed = 0;
     for case in 0..cases {
         let seed = first.wrapping_mul(1_000_003).wrapping_add(case);
@@ -269,10 +337,12 @@ fn random_programs_match_the_original() {
         let program = generate(seed, steps, None);
         let formats: Vec<&Format> =
             if all_formats { FORMATS.iter().collect() } else { vec![&FORMATS[(case % FORMATS.len() as u64) as usize]] };
-        let twins: Vec<(&Format, String)> =
-            formats.into_iter().map(|f| (f, generate(seed, steps, Some(f.rounding)).text)).collect();
+        let twins = twins_of(seed, steps, &formats);
         let mut found = match check(seed, &program, &twins) {
-            Checked::Failures(found) => found,
+            Checked::Done { failures, beyond_range: beyond } => {
+                beyond_range += !beyond.is_empty() as usize;
+                failures
+            }
             Checked::OriginalOverflowed => {
                 overflowed += 1;
                 continue;
@@ -284,8 +354,7 @@ fn random_programs_match_the_original() {
             let (mut program, mut twins) = (program, twins);
             for k in 1..steps {
                 let shorter = generate(seed, k, None);
-                let shorter_twins: Vec<(&Format, String)> =
-                    twins.iter().map(|(f, _)| (*f, generate(seed, k, Some(f.rounding)).text)).collect();
+                let shorter_twins = twins_of(seed, k, &formats);
                 let shorter_found = check(seed, &shorter, &shorter_twins).failures();
                 if !shorter_found.is_empty() {
                     (program, twins, found) = (shorter, shorter_twins, shorter_found);
@@ -297,12 +366,16 @@ fn random_programs_match_the_original() {
             eprintln!("differential: {}", failures.last().unwrap());
         }
         if case > 0 && case % 500 == 0 {
-            eprintln!("differential: {case}/{cases} programs, {} failed", failures.len());
+            eprintln!(
+                "differential: {case}/{cases} programs, {} failed, {beyond_range} beyond the formats' per-tensor range",
+                failures.len()
+            );
         }
     }
     let inexact: Vec<&String> = failures.iter().filter(|f| f.contains("differs beyond ulps")).collect();
     eprintln!(
-        "differential: {cases} programs, {overflowed} skipped (the original overflows f32), {} failed ({} beyond ulps at f32)",
+        "differential: {cases} programs, {overflowed} skipped (the original overflows f32), {beyond_range} beyond \
+         the formats' per-tensor range (checked at f32 only), {} failed ({} beyond ulps at f32)",
         failures.len(),
         inexact.len()
     );

@@ -61,6 +61,18 @@ pub struct Rounding {
     pub dot_operands: u32,
     /// Whether the optimizer's update is rounded too (the presets compute it in f32).
     pub optimizer: bool,
+    /// `Some(e)`: the *range twin*, where each tensor is also held in a format of `e` exponent bits
+    /// at one power-of-two scale (its largest finite magnitude's): what one scale per tensor can
+    /// hold at all. Elements more than the format's range below their tensor's largest flush to 0.
+    pub per_tensor_exponent: Option<u32>,
+}
+
+impl Rounding {
+    /// The range twin of this rounding: the same mantissas, each tensor at one scale in a format of
+    /// `exponent_bits`.
+    pub fn per_tensor(self, exponent_bits: u32) -> Rounding {
+        Rounding { per_tensor_exponent: Some(exponent_bits), ..self }
+    }
 }
 
 /// A generated program: its text, and the magnitude each input is drawn at (x, w, b, v).
@@ -136,7 +148,39 @@ impl Builder {
 
     fn round(&mut self, value: &str, shape: Shape, mantissa: u32) -> String {
         let ty = self.ty(shape);
-        self.raw(format!("stablehlo.reduce_precision {value}, format = e8m{mantissa} : {ty}"))
+        match self.rounding.and_then(|r| r.per_tensor_exponent) {
+            // A scalar is its own scale: nothing beside it to flush.
+            Some(exponent) if shape != Shape::Scalar => self.round_at_own_scale(value, shape, exponent, mantissa),
+            _ => self.raw(format!("stablehlo.reduce_precision {value}, format = e8m{mantissa} : {ty}")),
+        }
+    }
+
+    /// `value` held at one power-of-two scale s (the largest finite |x|'s, rounded down; 1 for an
+    /// all-zero tensor) in a format of `exponent` bits: reduce_precision(x / s) * s.
+    fn round_at_own_scale(&mut self, value: &str, shape: Shape, exponent: u32, mantissa: u32) -> String {
+        let (ty, predicates) = (self.ty(shape), self.ty_of(shape, "i1"));
+        let magnitude = self.raw(format!("stablehlo.abs {value} : {ty}"));
+        let finite = self.raw(format!("stablehlo.is_finite {value} : ({ty}) -> {predicates}"));
+        let zeros = self.constant("0.000000e+00", shape);
+        let finite_magnitude =
+            self.raw(format!("stablehlo.select {finite}, {magnitude}, {zeros} : {predicates}, {ty}"));
+        let zero = self.constant("0.000000e+00", Shape::Scalar);
+        let dims = if matches!(shape, Shape::Batch | Shape::Square) { "[0, 1]" } else { "[0]" };
+        let largest = self.raw(format!(
+            "stablehlo.reduce({finite_magnitude} init: {zero}) applies stablehlo.maximum across dimensions = {dims} : ({ty}, tensor<f32>) -> tensor<f32>"
+        ));
+        let bits = self.raw(format!("stablehlo.bitcast_convert {largest} : (tensor<f32>) -> tensor<i32>"));
+        let exponent_mask = self.raw("stablehlo.constant dense<2139095040> : tensor<i32>".into());
+        let power_bits = self.raw(format!("stablehlo.and {bits}, {exponent_mask} : tensor<i32>"));
+        let power = self.raw(format!("stablehlo.bitcast_convert {power_bits} : (tensor<i32>) -> tensor<f32>"));
+        let one = self.constant("1.000000e+00", Shape::Scalar);
+        let positive = self
+            .raw(format!("stablehlo.compare GT, {power}, {zero}, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>"));
+        let scale = self.raw(format!("stablehlo.select {positive}, {power}, {one} : tensor<i1>, tensor<f32>"));
+        let scale = self.broadcast(&scale, Shape::Scalar, shape);
+        let data = self.raw(format!("stablehlo.divide {value}, {scale} : {ty}"));
+        let rounded = self.raw(format!("stablehlo.reduce_precision {data}, format = e{exponent}m{mantissa} : {ty}"));
+        self.raw(format!("stablehlo.multiply {rounded}, {scale} : {ty}"))
     }
 
     fn constant(&mut self, value: &str, shape: Shape) -> String {

@@ -446,7 +446,15 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let count = scalify_dialect::types::shape_of(wide.r#type()).map_or(1, |s| s.iter().product::<i64>()).max(1);
         let absolute = builder.elementwise("stablehlo.abs", &[wide]);
         let raw = match statistic {
-            Statistic::Max => builder.reduce_all(absolute, "stablehlo.maximum", 0.0),
+            // Over the finite elements: an inf where the original has one (x / 0 under a mask, an
+            // exp past f32) stays inf in the data instead of making the scale inf and every element NaN.
+            Statistic::Max => {
+                let finite = builder.is_finite(wide);
+                let zeros = builder.splat(absolute.r#type(), 0.0);
+                let finite_magnitudes =
+                    builder.value("stablehlo.select", &[finite, absolute, zeros], absolute.r#type(), &[]);
+                builder.reduce_all(finite_magnitudes, "stablehlo.maximum", 0.0)
+            }
             Statistic::L1 => {
                 let sum = builder.reduce_all(absolute, "stablehlo.add", 0.0);
                 builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)])

@@ -60,7 +60,7 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.optimization_barrier", Barrier, Vote, "barrier over data; scales pass by, one to one"),
     // Products: scales multiply, data does not move.
     rule("stablehlo.multiply", Product, Vote, "a*b, sa*sb (a power-of-two splat factor costs nothing)"),
-    rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb"),
+    rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb; by tensor data at f16/FP8: q = a/b in f32, R(max|q|) sa/sb"),
     rule("chlo.square", Square, Vote, "a*a, sa^2"),
     // Sums: both operands brought to S = R(sqrt(sa^2 + sb^2)).
     rule(

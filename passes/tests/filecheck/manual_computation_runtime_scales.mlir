@@ -19,7 +19,8 @@
 // CHECK:        sdy.return %[[OUT]] : tensor<2x8xf32>
 // CHECK:      } : (tensor<4x8xf16>, tensor<f32>) -> tensor<4x8xf32>
 // CHECK:      %[[ABS:.*]] = stablehlo.abs %[[MANUAL]] : tensor<4x8xf32>
-// CHECK:      stablehlo.reduce(%[[ABS]] init: %{{.*}}) applies stablehlo.maximum across dimensions = [0, 1]
+// CHECK:      %[[FINITE_ABS:.*]] = stablehlo.select %{{.*}}, %[[ABS]], %{{.*}}
+// CHECK:      stablehlo.reduce(%[[FINITE_ABS]] init: %{{.*}}) applies stablehlo.maximum across dimensions = [0, 1]
 // CHECK:      stablehlo.convert %{{.*}} : (tensor<4x8xf32>) -> tensor<4x8xf16>
 // CHECK:      return
 module attributes {mhlo.num_partitions = 2 : i32, mhlo.num_replicas = 1 : i32} {

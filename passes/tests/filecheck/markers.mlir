@@ -14,7 +14,8 @@
 // CHECK:      %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xf16>
 // CHECK:      %[[WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xf16>) -> tensor<4xf32>
 // CHECK:      %[[ABS:.*]] = stablehlo.abs %[[WIDE]] : tensor<4xf32>
-// CHECK:      %[[MAX:.*]] = stablehlo.reduce(%[[ABS]] {{.*}} applies stablehlo.maximum
+// CHECK:      %[[FINITE_ABS:.*]] = stablehlo.select %{{.*}}, %[[ABS]], %{{.*}}
+// CHECK:      %[[MAX:.*]] = stablehlo.reduce(%[[FINITE_ABS]] {{.*}} applies stablehlo.maximum
 // CHECK:      %[[R_MAX:.*]] = stablehlo.bitcast_convert %{{.*}} : (tensor<i32>) -> tensor<f32>
 // CHECK:      %[[R_MAX_FLOORED:.*]] = stablehlo.maximum %[[R_MAX]], %[[FLOOR]] : tensor<f32>
 // CHECK:      %[[SQUARES:.*]] = stablehlo.multiply %[[ABS]], %[[ABS]] : tensor<4xf32>

@@ -1,6 +1,7 @@
 // Quotient, sqrt, rsqrt, power and convert, at bf16 and f16 before CHLO legalization (x * 8 is x's
 // data at scale 8: a power-of-two factor costs no op; y at scale 1):
-// - quotient: data / data, scale 8 / 1;
+// - quotient: data / data, scale 8 / 1 at bf16; at f16, where a quotient by small data leaves the
+//   range, computed in f32 and rescaled from its max (over its finite elements);
 // - sqrt: R(sqrt 8) = 2 leaves k = 8 / 2^2 = 2 in the data: sqrt(2 * data) at scale 2;
 // - rsqrt: rsqrt(2 * data) at scale 1/2;
 // - power by the splat 3: at bf16 (f32's range) data^3 at scale 8^3 = 512; at f16, whose range a
@@ -11,11 +12,20 @@
 
 // F16-LABEL: func.func @main
 // F16:        %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xf16>
+// F16:        %[[Y:.*]] = stablehlo.convert %arg1 : (tensor<4xf32>) -> tensor<4xf16>
+// F16:        %[[X_F32:.*]] = stablehlo.convert %[[X]] : (tensor<4xf16>) -> tensor<4xf32>
+// F16-NEXT:   %[[Y_F32:.*]] = stablehlo.convert %[[Y]] : (tensor<4xf16>) -> tensor<4xf32>
+// F16-NEXT:   %[[Q:.*]] = stablehlo.divide %[[X_F32]], %[[Y_F32]] : tensor<4xf32>
+// F16-NEXT:   %[[Q_ABS:.*]] = stablehlo.abs %[[Q]] : tensor<4xf32>
+// F16-NEXT:   %[[Q_FINITE:.*]] = stablehlo.is_finite %[[Q]] : (tensor<4xf32>) -> tensor<4xi1>
+// F16:        %[[Q_FINITE_ABS:.*]] = stablehlo.select %[[Q_FINITE]], %[[Q_ABS]], %{{.*}}
+// F16:        stablehlo.reduce(%[[Q_FINITE_ABS]] init: %{{.*}}) applies stablehlo.maximum
 // F16:        %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xf16>) -> tensor<4xf32>
 // F16:        %[[X_TRUE:.*]] = stablehlo.multiply %[[X_WIDE]], %{{.*}} : tensor<4xf32>
 // F16:        %[[CUBE:.*]] = stablehlo.power %[[X_TRUE]], %{{.*}} : tensor<4xf32>
 // F16-NEXT:   %[[ABS:.*]] = stablehlo.abs %[[CUBE]] : tensor<4xf32>
-// F16:        stablehlo.reduce(%[[ABS]] init: %{{.*}}) applies stablehlo.maximum
+// F16:      %[[FINITE_ABS:.*]] = stablehlo.select %{{.*}}, %[[ABS]], %{{.*}}
+// F16:        stablehlo.reduce(%[[FINITE_ABS]] init: %{{.*}}) applies stablehlo.maximum
 
 // CHECK-LABEL: func.func @main
 // CHECK-DAG:  %[[X:.*]] = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xbf16>

@@ -14,7 +14,8 @@
 // CHECK:      %[[XY:.*]] = stablehlo.multiply %[[X]], %[[Y]] : tensor<8xf16>
 // CHECK:      %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<8xf16>) -> tensor<8xf32>
 // CHECK-NEXT: %[[ABS:.*]] = stablehlo.abs %[[X_WIDE]] : tensor<8xf32>
-// CHECK:      stablehlo.reduce(%[[ABS]] init: %{{.*}}) applies stablehlo.maximum
+// CHECK:      %[[FINITE_ABS:.*]] = stablehlo.select %{{.*}}, %[[ABS]], %{{.*}}
+// CHECK:      stablehlo.reduce(%[[FINITE_ABS]] init: %{{.*}}) applies stablehlo.maximum
 // CHECK:      %[[BOUNDED:.*]] = stablehlo.convert %{{.*}} : (tensor<8xf32>) -> tensor<8xf16>
 // CHECK-NEXT: %[[SQUARE:.*]] = stablehlo.multiply %[[BOUNDED]], %[[BOUNDED]] : tensor<8xf16>
 // CHECK-NOT:  applies stablehlo.maximum

@@ -13,7 +13,8 @@
 // CHECK:      %[[TRUE:.*]] = stablehlo.multiply %[[X]], %[[EIGHT]] : tensor<4xf32>
 // CHECK:      %[[Y:.*]] = stablehlo.exponential_minus_one %[[TRUE]] : tensor<4xf32>
 // CHECK:      %[[ABS:.*]] = stablehlo.abs %[[Y]] : tensor<4xf32>
-// CHECK:      %[[MAX:.*]] = stablehlo.reduce(%[[ABS]] {{.*}} applies stablehlo.maximum
+// CHECK:      %[[FINITE_ABS:.*]] = stablehlo.select %{{.*}}, %[[ABS]], %{{.*}}
+// CHECK:      %[[MAX:.*]] = stablehlo.reduce(%[[FINITE_ABS]] {{.*}} applies stablehlo.maximum
 // CHECK:      %[[BITS:.*]] = stablehlo.bitcast_convert %[[MAX]] : (tensor<f32>) -> tensor<i32>
 // CHECK:      %[[EXPONENT:.*]] = stablehlo.and %[[BITS]], %[[MASK]] : tensor<i32>
 // CHECK:      %[[SCALE:.*]] = stablehlo.bitcast_convert %[[EXPONENT]] : (tensor<i32>) -> tensor<f32>

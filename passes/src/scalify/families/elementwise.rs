@@ -148,11 +148,22 @@ fn bounded_for_product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, old: Value<'c, 'a>
     normalized
 }
 
-/// a / b, sa / sb.
+/// a / b, sa / sb. Unit-RMS data has no lower bound on its magnitude, so a quotient by tensor data
+/// can leave a range narrower than f32's (1 / 1e-5 overflows f16; Adam's m / (sqrt(v) + eps) with
+/// eps flushed): there it is computed in f32 and takes its scale from its max at run time (counted
+/// with `range_rescales`).
 pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
     let builder = rw.builder();
     let scale = ScaleMath::new(&builder, rw.options.rounding).div(a.scale, b.scale);
+    if is_tensor_data(&b) && narrower_than_f32(rw) {
+        let (x, y) = (rw.convert(a.data, ElementType::F32), rw.convert(b.data, ElementType::F32));
+        let wide = builder.elementwise("stablehlo.divide", &[x, y]);
+        let quotient = rw.normalize(wide, scale, Statistic::Max, 0.0);
+        rw.report.range_rescales += 1;
+        bind_one(rw, op, quotient);
+        return Ok(());
+    }
     let data = if is_unit_data(&b) { a.data } else { builder.elementwise("stablehlo.divide", &[a.data, b.data]) };
     let splat = a.splat.zip(b.splat).map(|(x, y)| x / y);
     bind_one(rw, op, Scaled { splat, ..Scaled::new(data, scale) });
