@@ -8,6 +8,11 @@
 //!   original is, and their relative L2 error per output at most `SLACK` times the error of the
 //!   program's *rounded twin* (every intermediate rounded to the format's mantissa, f32's range kept:
 //!   what the format's precision costs this program), plus `FLOOR` units of the format's precision.
+//!   The *range twin* holds each tensor at one power-of-two scale in the format's exponent range (its
+//!   largest finite magnitude's): its error counts in the bound too, and where it fails as well (not
+//!   finite, or off by half), the program needs more range than one scale per tensor has in that
+//!   format (values 2^40 apart in one f16 tensor): counted apart ("beyond the formats' per-tensor
+//!   range"), a limit of the method rather than of a rule. f32's exactness is checked on every program.
 //!   Programs whose original already overflows f32 have no reference and are skipped (counted).
 //!
 //! The test command runs `SCALIFY_DIFF_CASES` programs (default 300) from `SCALIFY_DIFF_SEED`, each
