@@ -56,12 +56,13 @@ fn rewrite_op<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) {
     }
     let target = (name == "stablehlo.custom_call").then(|| ir::string_attribute(&op, "call_target_name")).flatten();
     // The user's own float types stay where the data type would change them: a bf16 dot under
-    // data-type=f32 stays bf16, an f64 op under data-type=f32 stays f64 (see `keep_types`).
+    // data-type=f32 stays bf16 (see `keep_types`). f64 always stays f64: its values may lie beyond
+    // f32's range (the scales, f32, stay within 2^+-100 and the data holds the rest), and the user
+    // asked for its precision (PyTorch's variance upcast).
     let role_element = rw.data_element();
-    let own_type = narrowest_result_element(&op)
-        .filter(|e| e.bits() < role_element.bits() || (*e == ElementType::F64 && role_element == ElementType::F32));
-    if rw.options.keeps_types()
-        && let Some(own_type) = own_type
+    let own_type = narrowest_result_element(&op).filter(|e| e.bits() < role_element.bits() || *e == ElementType::F64);
+    if let Some(own_type) = own_type
+        && (rw.options.keeps_types() || own_type == ElementType::F64)
     {
         rw.set_data_element(own_type);
     }
@@ -329,6 +330,11 @@ fn bind_arguments<'c: 'a, 'a>(
         if !is_float_tensor(argument.r#type()) {
             continue;
         }
+        if ElementType::of(element_type_of(argument.r#type())) == Some(ElementType::F64) {
+            // f64 stays f64 in either signature, entering at scale 1 (see `rewrite_op`).
+            rw.bind_scaled(argument, Scaled::new(argument, Scale::ONE));
+            continue;
+        }
         match options.signature {
             SignatureMode::Keep => {
                 let scaled = match options.rescale_inputs {
@@ -370,9 +376,14 @@ fn bind_results<'c: 'a, 'a>(
     rw.set_data_element(if plan.roles.is_some() { ElementType::F32 } else { options.data_type });
     let mut returned = Vec::new();
     let mut scaled_results = Vec::new();
+    let results_element = rw.data_element();
     for (index, value) in terminator.operands().collect::<Vec<_>>().into_iter().enumerate() {
+        // f64 results are read, and returned, in f64 in either signature.
+        let f64_result = ElementType::of(element_type_of(value.r#type())) == Some(ElementType::F64);
+        rw.set_data_element(if f64_result { ElementType::F64 } else { results_element });
         match (rw.lookup(value), options.signature) {
             (Mapped::Plain(v), _) => returned.push(v),
+            (Mapped::Scaled(s), _) if f64_result => returned.push(rw.unscale(s, ElementType::F64)),
             (Mapped::Scaled(s), SignatureMode::Keep) => {
                 let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
                 returned.push(rw.unscale(s, element));

@@ -133,7 +133,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         "keep-types",
         "true|false",
         "unset",
-        "ops of a narrower float type (and f64 ops at data-type=f32) keep it; on at data-type=f32",
+        "ops of a float type narrower than the data type keep it; on at data-type=f32 (f64 ops always stay f64)",
     ),
     option("rounding", "down|up", "down", "power-of-two rounding of scales"),
     option("signature", "keep|scaled", "keep", "scaled: float arguments and results become (data, scale) pairs"),

@@ -330,7 +330,10 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// `data * scale` computed in f32, converted to `element` (the original type): never in the data
     /// type, where f16 would overflow.
     pub fn unscale(&self, scaled: Scaled<'c, 'a>, element: ElementType) -> Value<'c, 'a> {
-        let wide = self.convert(scaled.data, ElementType::F32);
+        // f64 data (an f64 op's result) stays f64: its values may lie beyond f32's range.
+        let data_element = ElementType::of(element_type_of(scaled.data.r#type()));
+        let wide_element = if data_element == Some(ElementType::F64) { ElementType::F64 } else { ElementType::F32 };
+        let wide = self.convert(scaled.data, wide_element);
         let value =
             if scaled.invariant || scaled.scale.is_one() { wide } else { self.multiply_by_scale(wide, scaled.scale) };
         self.convert(value, element)

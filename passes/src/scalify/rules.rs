@@ -122,8 +122,13 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.remainder", AtInputScale, Vote, "rem(a*sa, b*sb)/sa, sa"),
     rule("stablehlo.reduce_precision", AtInputScale, Vote, "the rounding is of the true value: rp(a*sa)/sa, sa"),
     // Types and literals.
-    rule("stablehlo.convert", Convert, Vote, "float->float keeps data and scale; to and from integers via f32")
-        .layout(),
+    rule(
+        "stablehlo.convert",
+        Convert,
+        Vote,
+        "float->float keeps data and scale (f64 data, kept, enters or leaves f16/FP8 at R(max|x|)); integers via f32",
+    )
+    .layout(),
     rule("stablehlo.constant", Constant, Vote, "splat v = m * R(v) at compile time; dense: scale R(max|v|)"),
     rule("arith.constant", Constant, Vote, "as stablehlo.constant (torch-mlir emits these)"),
     rule("stablehlo.iota", Iota, Vote, "iota / R(n - 1), R(n - 1): the largest index near 1"),

@@ -93,7 +93,7 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     // A square squares its data's outliers: x * x (and x^3 = x * x * x, whose second product then
     // multiplies bounded data) is taken on data bounded by 1.
     let (a, b) = if x == y && is_tensor_data(&a) {
-        let a = bounded_for_product(rw, x, a);
+        let a = bounded_for_product(rw, x, a, narrower_than_f32(rw));
         (a, a)
     } else {
         (a, b)
@@ -119,6 +119,17 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     Ok(())
 }
 
+fn is_f64(value: Value) -> bool {
+    is_float(value)
+        && ElementType::of(scalify_dialect::types::element_type_of(value.r#type())) == Some(ElementType::F64)
+}
+
+/// Whether the function's data types include one narrower than f32 (the current op's own may be
+/// f64: a convert into f64 is rewritten at f64).
+fn widens_from_narrow_data(rw: &Rewriter) -> bool {
+    2.0 * rw.options.narrowest_data_type().max_finite() < f32::MAX as f64
+}
+
 /// Whether the data type spans less than f32 (f16, FP8; bf16 spans f32's range).
 fn narrower_than_f32(rw: &Rewriter) -> bool {
     2.0 * rw.data_element().max_finite() < f32::MAX as f64
@@ -136,8 +147,13 @@ fn is_tensor_data(s: &Scaled) -> bool {
 /// training steps of an MLP). Bound to `old` again where that dominates every later use (`old` is
 /// defined in the block being rewritten, not outside a branch or loop body), so later uses share
 /// the one statistic; a product of bounded data is bounded.
-fn bounded_for_product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, old: Value<'c, 'a>, s: Scaled<'c, 'a>) -> Scaled<'c, 'a> {
-    if s.bounded || !narrower_than_f32(rw) {
+fn bounded_for_product<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    old: Value<'c, 'a>,
+    s: Scaled<'c, 'a>,
+    narrow: bool,
+) -> Scaled<'c, 'a> {
+    if s.bounded || !narrow {
         return s;
     }
     let normalized = rw.normalize(s.data, s.scale, Statistic::Max, 0.0);
@@ -174,7 +190,7 @@ pub fn quotient<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
 pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let operand: Value = op.operand(0).map_err(|e| e.to_string())?;
     let a = rw.scaled(operand);
-    let a = if is_tensor_data(&a) { bounded_for_product(rw, operand, a) } else { a };
+    let a = if is_tensor_data(&a) { bounded_for_product(rw, operand, a, narrower_than_f32(rw)) } else { a };
     let builder = rw.builder();
     let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, a.scale);
     let data = builder.elementwise("stablehlo.multiply", &[a.data, a.data]);
@@ -316,7 +332,32 @@ pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) ->
 pub fn convert<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let input = op.operand(0).map_err(|e| e.to_string())?;
     let output: Value = op.result(0).map_err(|e| e.to_string())?.into();
-    if is_float(input) && is_float(output) {
+    if is_f64(input) && !is_f64(output) && is_float(output) && narrower_than_f32(rw) {
+        // f64 data (f64 ops keep their type) spans more than f16 or FP8 data: read in f64, a
+        // tensor enters the data type at the scale of its max (counted with `range_rescales`); a
+        // splat keeps its compile-time decomposition.
+        let element = rw.data_element();
+        rw.set_data_element(ElementType::F64);
+        let wide = rw.scaled(input);
+        rw.set_data_element(element);
+        let scaled = if wide.splat.is_some() || wide.invariant {
+            Scaled { data: rw.convert(wide.data, element), ..wide }
+        } else {
+            rw.report.range_rescales += 1;
+            rw.normalize(wide.data, wide.scale, Statistic::Max, 0.0)
+        };
+        rw.bind_scaled(output, scaled);
+        Ok(())
+    } else if is_f64(output) && is_float(input) && !is_f64(input) && widens_from_narrow_data(rw) {
+        // Into f64 from f16 or FP8 data (PyTorch's variance upcast): read at the scale of the
+        // value's max, so the f64 ops (x - mean, its square) see data near 1 and their results
+        // return to the narrow type in range; shared with the value's later uses where it
+        // dominates them, as a square's bound is.
+        let scaled = rw.scaled(input);
+        let scaled = if is_tensor_data(&scaled) { bounded_for_product(rw, input, scaled, true) } else { scaled };
+        rw.bind_scaled(output, scaled);
+        Ok(())
+    } else if is_float(input) && is_float(output) {
         let scaled = rw.scaled(input);
         rw.bind_scaled(output, scaled);
         Ok(())
@@ -334,12 +375,38 @@ pub fn convert<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
 /// A dense constant of `ty` (a data-type tensor) holding `values`.
 fn dense_constant<'c>(ty: Type<'c>, element: ElementType, values: &[f64]) -> Attribute<'c> {
     let bytes: Vec<u8> = match element {
+        ElementType::F64 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
         ElementType::F32 => values.iter().flat_map(|v| (*v as f32).to_le_bytes()).collect(),
         ElementType::F16 => values.iter().flat_map(|v| half::f16::from_f64(*v).to_le_bytes()).collect(),
         ElementType::BF16 => values.iter().flat_map(|v| half::bf16::from_f64(*v).to_le_bytes()).collect(),
-        _ => unreachable!("data types are f32, f16 and bf16"),
+        _ => unreachable!("data types are f64 (kept), f32, f16 and bf16"),
     };
     DenseElementsAttribute::raw_buffer(ty, &bytes).into()
+}
+
+/// A splat of `v` standing for `old`: v = (v / R(v)) * R(v), decomposed at compile time.
+fn splat_constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, old: Value<'c, 'a>, v: f64) -> Scaled<'c, 'a> {
+    let ty = rw.data_type(old.r#type());
+    let builder = rw.builder();
+    let facts = Scaled {
+        splat: Some(v),
+        sentinel: is_sentinel_magnitude(v, rw.options.narrowest_data_type()),
+        integral: v.fract() == 0.0,
+        ..Scaled::new(old, Scale::ONE)
+    };
+    if v == 0.0 || v.is_infinite() || v.is_nan() {
+        Scaled { data: builder.splat(ty, v), invariant: v == 0.0 || !v.is_finite(), ..facts }
+    } else {
+        let scale = pow2::round(scale_magnitude(rw, v.abs()), rw.options.rounding);
+        Scaled { data: builder.splat(ty, v / scale as f64), scale: Scale::Static(scale), ..facts }
+    }
+}
+
+/// The magnitude a constant's scale is rounded from: in f64 data, kept within 2^+-100 (the f32 scale
+/// cannot hold 1e300; the data holds the rest).
+fn scale_magnitude(rw: &Rewriter, magnitude: f64) -> f32 {
+    const LIMIT: f64 = 1.2676506002282294e30; // 2^100
+    if rw.data_element() == ElementType::F64 { magnitude.clamp(1.0 / LIMIT, LIMIT) as f32 } else { magnitude as f32 }
 }
 
 /// Splats decompose at compile time: v = (v / R(v)) * R(v). Dense constants take R(max |v|).
@@ -351,24 +418,12 @@ pub fn constant<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>)
     let ty = rw.data_type(old.r#type());
     let builder = rw.builder();
     if is_splat {
-        let v = values[0];
-        let facts = Scaled {
-            splat: Some(v),
-            sentinel: is_sentinel_magnitude(v, rw.options.narrowest_data_type()),
-            integral: v.fract() == 0.0,
-            ..Scaled::new(old, Scale::ONE)
-        };
-        let scaled = if v == 0.0 || v.is_infinite() || v.is_nan() {
-            Scaled { data: builder.splat(ty, v), invariant: v == 0.0 || !v.is_finite(), ..facts }
-        } else {
-            let scale = pow2::round(v as f32, rw.options.rounding);
-            Scaled { data: builder.splat(ty, v / scale as f64), scale: Scale::Static(scale), ..facts }
-        };
+        let scaled = splat_constant(rw, old, values[0]);
         rw.bind_scaled(old, scaled);
         return Ok(());
     }
     let largest = values.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
-    let scale = if largest == 0.0 { 1.0 } else { pow2::round(largest as f32, rw.options.rounding) };
+    let scale = if largest == 0.0 { 1.0 } else { pow2::round(scale_magnitude(rw, largest), rw.options.rounding) };
     let scaled_values: Vec<f64> = values.iter().map(|v| v / scale as f64).collect();
     let data = builder.constant(dense_constant(ty, rw.data_element(), &scaled_values), ty);
     let sentinel = values.iter().all(|v| *v == 0.0 || is_sentinel_magnitude(*v, rw.options.narrowest_data_type()));
