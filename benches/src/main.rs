@@ -136,6 +136,8 @@ const REWRITES: &[(&str, &str)] = &[
     ("f16 static scales", "data-type=f16 rescale-inputs=none optimizer-data-type=f16"),
     ("f32 + FP8 matmuls, rescale=max", "data-type=f32 matmul-type=f8 rescale=max"),
     ("f16 with its defaults (f32 update, boundary rescale)", "data-type=f16"),
+    ("FP8 matmuls, dynamic scales (fp8-hybrid, signature=keep)", "preset=fp8-hybrid signature=keep"),
+    ("FP8 matmuls, static scales (fp8-static)", "preset=fp8-static"),
 ];
 
 fn rewrite(text: &[u8], options: &str) -> (Vec<u8>, scalify_passes::scalify::Report) {
@@ -176,7 +178,7 @@ fn runtime(modules: &[PathBuf], runs: usize) {
             let compile = start.elapsed();
             let (a, b) = time_alternating(&original, &executable, &inputs, 3, runs).unwrap();
             // Matmul operands are read in the data type; so are the statistics' inputs.
-            let data_bytes = if options.contains("data-type=f16") { 2 } else { 4 };
+            let data_bytes = if options.contains("f16") || options.contains("fp8") { 2 } else { 4 };
             let matmul_bytes: i64 = report
                 .dots
                 .iter()

@@ -25,7 +25,7 @@ class Policy:
     `data-type=`). A field left at None takes the pass's default: role data types take `data_type`,
     and f16 data brings its own defaults (inputs rescaled from their RMS, scaled results from their
     max, the optimizer's update in f32; set a field to override). `Policy.preset(name)` gives the
-    pass's named presets ("f32", "f16", "bf16", "fp8-hybrid")."""
+    pass's named presets ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static")."""
 
     data_type: str = "f32"
     forward_data_type: str | None = None
@@ -44,6 +44,7 @@ class Policy:
     fp8_min_flops: int = 0
     strict: bool = False
     keep_types: bool | None = None
+    fp8_scales: str = "dynamic"
 
     @classmethod
     def preset(cls, name, **overrides):

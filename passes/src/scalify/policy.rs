@@ -64,6 +64,20 @@ pub struct Options {
     /// types are kept.
     /// Unset: on when the data type is f32 (the rewrite is then a faithful check of the user's program).
     pub keep_types: Option<bool>,
+    /// Where FP8 (and every other) scale comes from: `Dynamic`, run-time statistics as the rescale
+    /// options say; `Static`, from propagation alone (no amax, no statistic of any kind).
+    pub fp8_scales: Fp8Scales,
+}
+
+/// `fp8-scales=`: dynamic (statistics as the rescale options say) or static (none at all).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Fp8Scales {
+    #[default]
+    Dynamic,
+    /// Scales from propagation alone, in the unit-scaling spirit: no max-|x| before FP8 casts (the
+    /// casts saturate), inputs at scale 1, results unscaled. Needs data with f32's range (bf16, f32):
+    /// f16 data takes run-time statistics where values leave its range (exp, quotients, squares).
+    Static,
 }
 
 impl Default for Options {
@@ -86,6 +100,7 @@ impl Default for Options {
             rescale_inputs: None,
             rescale_results: None,
             keep_types: None,
+            fp8_scales: Fp8Scales::Dynamic,
         }
     }
 }
@@ -161,6 +176,12 @@ pub const OPTIONS: &[OptionSpec] = &[
         "each scaled result rescaled from its statistic (max with f16 data)",
     ),
     option("fp8-min-flops", "N", "0", "dots below N FLOPs stay in the data type"),
+    option(
+        "fp8-scales",
+        "dynamic|static",
+        "dynamic",
+        "static: no run-time statistic at all (scales from propagation; FP8 casts saturate); needs bf16 or f32 data",
+    ),
 ];
 
 /// `name=values ...` for every option, as the CLI's help lists them.
@@ -183,6 +204,12 @@ pub const PRESETS: &[(&str, &str)] = &[
         "fp8-hybrid",
         "data-type=f16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 rescale=max signature=scaled \
          optimizer-data-type=f32 rescale-inputs=l2 rescale-results=max",
+    ),
+    // FP8 matmuls at static scales: bf16 data (f32's range: no statistic is needed where values
+    // grow), no amax before the casts, the update in f32; every scale a compile-time constant.
+    (
+        "fp8-static",
+        "data-type=bf16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 fp8-scales=static optimizer-data-type=f32",
     ),
 ];
 
@@ -276,6 +303,21 @@ impl Options {
         let mut options = Self::default();
         let mut given = Vec::new();
         options.apply(text, &mut given)?;
+        if options.fp8_scales == Fp8Scales::Static {
+            if options.has_f16_data() {
+                return Err("fp8-scales=static needs data with f32's range (data-type=bf16 or f32): f16 data takes \
+                            run-time statistics where values leave its range (preset=fp8-static is FP8 with bf16 data)"
+                    .into());
+            }
+            let statistics = [("rescale", options.rescale), ("rescale-inputs", options.rescale_inputs)];
+            let statistics = statistics.into_iter().chain([("rescale-results", options.rescale_results)]);
+            if let Some((key, _)) = statistics.into_iter().find(|(_, statistic)| statistic.is_some()) {
+                return Err(format!(
+                    "fp8-scales=static takes no run-time statistic, but {key} sets one (by the options or a preset): \
+                     drop it, or use preset=fp8-static"
+                ));
+            }
+        }
         if options.has_f16_data() {
             for (key, value) in F16_DEFAULTS.iter().filter(|(key, _)| !given.contains(key)) {
                 options.apply(&format!("{key}={value}"), &mut Vec::new())?;
@@ -338,6 +380,13 @@ impl Options {
                 "rescale" => self.rescale = statistic(key, value)?,
                 "rescale-inputs" => self.rescale_inputs = statistic(key, value)?,
                 "rescale-results" => self.rescale_results = statistic(key, value)?,
+                "fp8-scales" => {
+                    self.fp8_scales = match value {
+                        "dynamic" => Fp8Scales::Dynamic,
+                        "static" => Fp8Scales::Static,
+                        _ => return Err(format!("fp8-scales must be dynamic or static, not '{value}'")),
+                    }
+                }
                 "fp8-min-flops" => {
                     self.fp8_min_flops =
                         value.parse().map_err(|_| format!("fp8-min-flops takes a count of FLOPs, not '{value}'"))?
@@ -383,6 +432,22 @@ mod tests {
         for plain in ["data-type=bf16", "data-type=f32", ""] {
             assert_eq!(Options::parse(plain).unwrap().rescale_inputs, None, "{plain}");
         }
+    }
+
+    #[test]
+    fn static_fp8_scales_take_no_statistic_and_refuse_one() {
+        let fixed = Options::parse("preset=fp8-static").unwrap();
+        assert_eq!(fixed.fp8_scales, Fp8Scales::Static);
+        assert_eq!((fixed.data_type, fixed.matmul_type), (ElementType::BF16, MatmulType::F8));
+        assert_eq!((fixed.rescale, fixed.rescale_inputs, fixed.rescale_results), (None, None, None));
+        let f16 = Options::parse("preset=fp8-static data-type=f16").unwrap_err();
+        assert!(f16.contains("needs data with f32's range"), "{f16}");
+        let hybrid = Options::parse("preset=fp8-hybrid fp8-scales=static").unwrap_err();
+        assert!(hybrid.contains("needs data with f32's range"), "{hybrid}");
+        let amax = Options::parse("preset=fp8-static rescale=max").unwrap_err();
+        assert!(amax.contains("rescale sets one"), "{amax}");
+        let boundary = Options::parse("preset=fp8-hybrid data-type=bf16 optimizer-data-type=bf16 fp8-scales=static");
+        assert!(boundary.unwrap_err().contains("takes no run-time statistic"));
     }
 
     #[test]
