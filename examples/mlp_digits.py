@@ -1,5 +1,6 @@
 """MLP classifier on scikit-learn's digits (real data, no download): fp32, naive fp16, fp16 with dynamic
-loss scaling (f32 master weights, see mixed_precision.py), scalify f16 and scalify fp8-hybrid, in a normal setting and at a large parameter scale (weights and inputs 2^8 times
+loss scaling (f32 master weights, see mixed_precision.py), scalify f16, scalify fp8-hybrid (dynamic FP8
+scales) and fp8-static (static FP8 scales), in a normal setting and at a large parameter scale (weights and inputs 2^8 times
 larger, as the Scalify paper's MNIST experiment), where plain f16 overflows.
 
     .venv/bin/python examples/mlp_digits.py [--steps 300] [--out docs]
@@ -122,7 +123,7 @@ def main(argv=None):
         lr = 0.1 / scale**2
         data = (jnp.asarray(x_train * scale), jnp.asarray(y_train), jnp.asarray(x_test * scale), jnp.asarray(y_test))
         params = init(jax.random.PRNGKey(SEED), [64, 128, 128, 10], scale)
-        for policy in ["fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid"]:
+        for policy in ["fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static"]:
             name = f"{setting} / {policy}"
             losses, test_loss, test, skipped = run(name, policy, params, data, args.steps, lr, 128)
             rows.append((setting, policy, losses[-1], test_loss, test, skipped))
