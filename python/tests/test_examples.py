@@ -69,7 +69,9 @@ def test_mlp_digits_script_writes_its_table_and_plot(tmp_path):
     import mlp_digits
 
     rows = mlp_digits.main(["--steps", "3", "--out", str(tmp_path)])
-    assert {policy for _, policy, *_ in rows} == {"fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid"}
+    assert {policy for _, policy, *_ in rows} == {
+        "fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static"
+    }
     # At parameter scale 2^8 the f16 forward pass overflows: loss scaling skips every step.
     scaled = {policy: row for setting, policy, *row in rows if setting != "unit scale"}
     assert scaled["fp16-loss-scaling"][-1] == 3
