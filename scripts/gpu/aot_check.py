@@ -122,7 +122,7 @@ def main():
                 compile_ratio=ratio("compile_s"),
             )
         )
-    order = {"original": 0, "f16": 1, "fp8": 2}
+    order = {"original": 0, "f16": 1, "fp8": 2, "fp8-static": 3}
     rows.sort(key=lambda r: (r["module"], order.get(r["variant"], 9), r["variant"]))
     print("| module | variant | dots marked FP8 | FP8 GEMMs (default: Triton or cuBLASLt) | FP8 GEMMs (Triton off: "
           "cuBLASLt) | kernels | vs original | GPU compile s | vs original |")
