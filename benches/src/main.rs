@@ -133,7 +133,7 @@ fn compile(modules: &[PathBuf], runs: usize, options: &str) {
 /// Rewrites, in the order they are compared with the original.
 const REWRITES: &[(&str, &str)] = &[
     ("f32 static scales", "data-type=f32"),
-    ("f16 static scales", "data-type=f16 rescale-inputs=none optimizer-data-type=f16"),
+    ("f16, inputs at scale 1 (range statistics only)", "data-type=f16 rescale-inputs=none optimizer-data-type=f16"),
     ("f32 + FP8 matmuls, rescale=max", "data-type=f32 matmul-type=f8 rescale=max"),
     ("f16 with its defaults (f32 update, boundary rescale)", "data-type=f16"),
     ("FP8 matmuls, dynamic scales (fp8-hybrid, signature=keep)", "preset=fp8-hybrid signature=keep"),
