@@ -6,7 +6,8 @@ with pip into out/data), trained long enough to judge, against what people run t
   backward; fp16 with dynamic loss scaling: 2^15, halve and skip on overflow, double every 2,000 good
   steps), see mixed_precision.py;
 - naive fp16 (everything f16, no loss scaling);
-- scalify f16 (f16 parameters and AdamW state, scaled) and scalify fp8-hybrid (every matmul FP8).
+- scalify f16 (f16 parameters and AdamW state, scaled) and scalify fp8-hybrid (every matmul FP8);
+  `--runs ... fp8-static:0` adds FP8 at static scales (`preset=fp8-static`, no statistic at all).
 
 fp32, scalify-f16 and fp8-hybrid run with two seeds (initialization and data order), so that a difference
 can be read against the seed-to-seed spread of fp32 itself.
@@ -128,8 +129,13 @@ class Experiment:
             step = self._without_scaling(scalify.jit(self.train_step, policy=scalify.Policy.preset(preset,
                                                                                                    signature="scaled")))
             params, opt_state = scalify.as_scaled((params, opt_state), jnp.float16)
+        elif run == "fp8-static":
+            # FP8 matmuls at static scales (no statistic at all), bf16 data; parameters and state as they are.
+            step = self._without_scaling(scalify.jit(self.train_step, policy="fp8-static"))
         else:
-            raise SystemExit(f"unknown run '{run}'; known: fp32 bf16 fp16-loss-scaling naive-fp16 scalify-f16 fp8-hybrid")
+            raise SystemExit(
+                f"unknown run '{run}'; known: fp32 bf16 fp16-loss-scaling naive-fp16 scalify-f16 fp8-hybrid fp8-static"
+            )
         rng = np.random.default_rng(seed)
         losses, validation, skipped, timed = [], [], 0, 0.0
         bar = tqdm(range(self.steps), desc=f"{run} seed {seed}", unit="step", file=sys.stderr, mininterval=2.0,
