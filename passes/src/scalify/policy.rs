@@ -60,8 +60,8 @@ pub struct Options {
     /// constants (AdamW's b2 = 0.95 has scale 0.5 and doubles v's data each step).
     pub rescale_results: Option<Statistic>,
     /// An op whose results are of a float type narrower than its data type (a bf16 dot under
-    /// `data-type=f32`), or f64 under `data-type=f32`, computes with data of that type: the user's own
-    /// types are kept.
+    /// `data-type=f32`) computes with data of that type: the user's own types are kept. (f64 ops keep
+    /// f64 whatever this says: see `driver::rewrite_op`.)
     /// Unset: on when the data type is f32 (the rewrite is then a faithful check of the user's program).
     pub keep_types: Option<bool>,
     /// Where FP8 (and every other) scale comes from: `Dynamic`, run-time statistics as the rescale
