@@ -123,7 +123,7 @@ const fn option(name: &'static str, values: &'static str, default: &'static str,
 }
 
 pub const OPTIONS: &[OptionSpec] = &[
-    option("preset", "f32|f16|bf16|fp8-hybrid", "unset", "a named policy; options after it override it"),
+    option("preset", "f32|f16|bf16|fp8-hybrid|fp8-static", "unset", "a named policy; options after it override it"),
     option("data-type", "f32|f16|bf16", "f32", "element type of every scaled tensor's data"),
     option(
         "forward-data-type",
