@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use scalify_runtime::{DType, HostArray};
 use scalify_tests::random_program::{Program, Rounding, generate};
-use scalify_tests::{Rng, run, scalify_text, stats};
+use scalify_tests::{Rng, identical, literal_xla, run, scalify_text, stats};
 
 struct Format {
     name: &'static str,
@@ -69,22 +69,6 @@ const SLACK: f64 = 8.0;
 /// exactly right by chance.
 const FLOOR: f64 = 4.0;
 
-/// XLA's LLVM backend contracts multiply-adds into FMAs and vectorizes reductions depending on the
-/// graph around them, so two programs with the same f32 semantics can round differently by an ulp
-/// (measured: 1 ulp on a sum of squares whose operand the rewrite multiplies by 1/4). At backend
-/// optimization level 0 XLA evaluates each op as written; the f32 oracle runs there, unless the
-/// caller set XLA_FLAGS. Set before the test binary's one PJRT client is made.
-fn literal_xla() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if std::env::var_os("XLA_FLAGS").is_none() {
-            // SAFETY: runs once, before any PJRT client exists and before any test reads the
-            // environment; concurrent callers wait on the Once.
-            unsafe { std::env::set_var("XLA_FLAGS", "--xla_backend_optimization_level=0") };
-        }
-    });
-}
-
 fn inputs(seed: u64, program: &Program) -> Vec<HostArray> {
     let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66);
     program
@@ -103,11 +87,6 @@ fn inputs(seed: u64, program: &Program) -> Vec<HostArray> {
             HostArray::from_f64(DType::F32, shape.clone(), &values).unwrap()
         })
         .collect()
-}
-
-/// Element-wise identity, NaN matching NaN.
-fn identical(a: &HostArray, e: &HostArray) -> bool {
-    a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
 }
 
 /// A program's twins at one format: `rounded` (every intermediate rounded to the format's mantissa,

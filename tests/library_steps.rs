@@ -19,7 +19,7 @@
 //!   f32 does not determine: on those only f32's exactness and finiteness are checked.
 
 use scalify_runtime::{DType, HostArray};
-use scalify_tests::{Rng, arrays, fixtures_dir, run, scalify_text, stats};
+use scalify_tests::{Rng, arrays, fixtures_dir, identical, literal_xla, run, scalify_text, stats};
 
 const STEPS: &[&str] =
     &["flax_batchnorm_train_step", "flax_attention_train_step", "equinox_train_step", "keras_gpt2_train_step"];
@@ -45,16 +45,6 @@ const TOLERANCES: &[Tolerance] = &[
     Tolerance { options: "preset=f16", loss: 1e-2, output: 5e-2, precision_bits: 11 },
     Tolerance { options: "preset=fp8-hybrid signature=keep", loss: 5e-2, output: 0.3, precision_bits: 4 },
 ];
-
-fn literal_xla() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if std::env::var_os("XLA_FLAGS").is_none() {
-            // SAFETY: runs once, before this binary's PJRT client exists; concurrent callers wait.
-            unsafe { std::env::set_var("XLA_FLAGS", "--xla_backend_optimization_level=0") };
-        }
-    });
-}
 
 /// Steps whose f32 rewrite differs by ulps even at optimization level 0 (measured: keras-hub GPT-2, 6 of
 /// 62 outputs, at most 4.5e-7 relative L2, one parameter's update and its moments). Each of them, made
@@ -88,10 +78,6 @@ fn perturbed(inputs: &[HostArray], bits: i32) -> Vec<HostArray> {
             HostArray::from_f64(DType::F32, a.shape().to_vec(), &values).unwrap()
         })
         .collect()
-}
-
-fn identical(a: &HostArray, e: &HostArray) -> bool {
-    a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
 }
 
 #[test]

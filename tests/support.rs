@@ -117,3 +117,24 @@ impl Rng {
 
 #[path = "random_program.rs"]
 pub mod random_program;
+
+/// Runs XLA's CPU backend at optimization level 0 (unless the caller set XLA_FLAGS), where it
+/// evaluates each op as written: the f32 oracle of the differential and library-step tests. (At the
+/// default level its LLVM backend contracts multiply-adds into FMAs and vectorizes reductions
+/// depending on the graph around them: measured, 1 ulp on a sum of squares whose operand the rewrite
+/// multiplies by 1/4.) Call before the test binary's one PJRT client is made.
+pub fn literal_xla() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("XLA_FLAGS").is_none() {
+            // SAFETY: runs once, before any PJRT client exists and before any test reads the
+            // environment; concurrent callers wait on the Once.
+            unsafe { std::env::set_var("XLA_FLAGS", "--xla_backend_optimization_level=0") };
+        }
+    });
+}
+
+/// Element-wise identity, NaN matching NaN.
+pub fn identical(a: &HostArray, e: &HostArray) -> bool {
+    a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
+}
