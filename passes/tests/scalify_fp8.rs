@@ -86,3 +86,38 @@ fn small_dot_stays_in_f16_below_the_threshold() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Frozen calibrated scales belong to one module: a list of another length (the module changed, or
+/// was calibrated under other options) is refused with the counts, not applied to the wrong casts.
+/// Casts inside a region (a loop body) are not calibrated: rescaled from their max every step.
+#[test]
+fn calibration_of_another_module_is_refused() {
+    let module = r#"func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x8xf32>) -> tensor<16x8xf32> {
+      %0 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<16x32xf32>, tensor<32x8xf32>) -> tensor<16x8xf32>
+      return %0 : tensor<16x8xf32>
+    }"#;
+    let error = scalify_module_text(module.as_bytes(), "preset=fp8-calibrated fp8-calibration=1,2,3").unwrap_err();
+    let message = error.render("<test>");
+    assert!(message.contains("fp8-calibration has 3 scales, but main has 2 FP8 operands"), "{message}");
+    let (_, report) = scalify(module, "preset=fp8-calibrated fp8-calibration=1,2");
+    assert_eq!(report.fp8_calibration, Some(("frozen", 2)));
+
+    let looped = r#"func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x32xf32>) -> tensor<16x32xf32> {
+      %c0 = stablehlo.constant dense<0> : tensor<i32>
+      %c4 = stablehlo.constant dense<4> : tensor<i32>
+      %c1 = stablehlo.constant dense<1> : tensor<i32>
+      %r:2 = stablehlo.while(%i = %c0, %h = %x) : tensor<i32>, tensor<16x32xf32>
+       cond {
+        %p = stablehlo.compare LT, %i, %c4 : (tensor<i32>, tensor<i32>) -> tensor<i1>
+        stablehlo.return %p : tensor<i1>
+      } do {
+        %d = stablehlo.dot_general %h, %w, contracting_dims = [1] x [0] : (tensor<16x32xf32>, tensor<32x32xf32>) -> tensor<16x32xf32>
+        %n = stablehlo.add %i, %c1 : tensor<i32>
+        stablehlo.return %n, %d : tensor<i32>, tensor<16x32xf32>
+      }
+      return %r#1 : tensor<16x32xf32>
+    }"#;
+    let (text, report) = scalify(looped, "preset=fp8-calibrated fp8-calibration=");
+    assert_eq!(report.fp8_calibration, Some(("frozen", 0)));
+    assert!(report.dots[0].lowered && report.statistic_reductions == 2, "{:?}\n{text}", report.dots);
+}

@@ -15,9 +15,9 @@ use scalify_dialect::{ir, melior};
 
 use super::families::{Family, unscaled_fallback};
 use super::plan::Plan;
-use super::policy::{MatmulType, Options, SignatureMode};
+use super::policy::{Fp8Scales, MatmulType, Options, SignatureMode};
 use super::report::Report;
-use super::rewriter::{Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
+use super::rewriter::{Calibration, Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
 use super::role;
 use super::rules;
 use super::scale::{Scale, ScaleMath};
@@ -283,6 +283,12 @@ fn rewrite_function<'c: 'a, 'a>(
         let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
         rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);
     }
+    let calibrated = options.fp8_scales == Fp8Scales::Calibrated
+        && ir::string_attribute(&function, "sym_name").as_deref() == Some("main");
+    if calibrated {
+        let block = block.to_raw().ptr as usize;
+        rw.calibration = Some(Calibration { block, operands: 0, measured: Vec::new(), frozen: Default::default() });
+    }
     let scaled_arguments = bind_arguments(&mut rw, block, &plan)?;
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
     for (i, op) in body.iter().enumerate() {
@@ -295,13 +301,25 @@ fn rewrite_function<'c: 'a, 'a>(
     if let Some(invalid) = rw.invalid.take() {
         return Err(FunctionError::Invalid(invalid));
     }
-    let (returned, scaled_results) = bind_results(&mut rw, *terminator, &plan);
+    let (mut returned, scaled_results) = bind_results(&mut rw, *terminator, &plan);
+    let calibration_result = match rw.calibration.take() {
+        Some(calibration) => {
+            let mode = if options.fp8_calibration.is_some() { "frozen" } else { "measure" };
+            rw.report.fp8_calibration = Some((mode, calibration.operands));
+            Some(calibration_result(&mut rw, calibration, &returned)?)
+        }
+        None => None,
+    };
+    returned.extend(calibration_result);
     ir::mutable(*terminator).set_operands(&returned);
+    let inputs: Vec<Type> =
+        (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
+    let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
     if options.signature == SignatureMode::Scaled {
-        let inputs: Vec<Type> =
-            (0..block.argument_count()).filter_map(|i| block.argument(i).ok()).map(|a| a.r#type()).collect();
-        let outputs: Vec<Type> = returned.iter().map(|v| v.r#type()).collect();
         retype_scaled_signature(context, function, options, (&inputs, &outputs), (&scaled_arguments, &scaled_results));
+    }
+    if calibration_result.is_some() {
+        append_calibration_result(context, function, options, (&inputs, &outputs));
     }
     remove_dead_ops(block);
     let rewritten = std::mem::take(&mut rw.report);
@@ -404,6 +422,79 @@ fn bind_results<'c: 'a, 'a>(
     (returned, scaled_results)
 }
 
+/// The extra result of a function under calibration: measuring, the scales of its FP8 operands in
+/// program order (`tensor<Nxf32>`); frozen, the overflow flag (`tensor<i1>`, true when any float
+/// result is not finite: a cast beyond its format's range made NaN or inf, or the step itself did).
+fn calibration_result<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    calibration: Calibration<'c, 'a>,
+    returned: &[Value<'c, 'a>],
+) -> Result<Value<'c, 'a>, FunctionError> {
+    let builder = rw.builder();
+    let f32 = ElementType::F32.to_mlir(rw.context);
+    let Some(exponents) = &rw.options.fp8_calibration else {
+        let ty = scalify_dialect::types::tensor_type(&[calibration.measured.len() as u64], f32);
+        if calibration.measured.is_empty() {
+            return Ok(builder.splat(ty, 1.0));
+        }
+        let one = scalify_dialect::types::tensor_type(&[1], f32);
+        let scales: Vec<Value> =
+            calibration.measured.iter().map(|s| builder.value("stablehlo.reshape", &[*s], one, &[])).collect();
+        let dimension = melior::ir::attribute::IntegerAttribute::new(
+            melior::ir::r#type::IntegerType::new(rw.context, 64).into(),
+            0,
+        );
+        return Ok(builder.value("stablehlo.concatenate", &scales, ty, &[("dimension", dimension.into())]));
+    };
+    if exponents.len() != calibration.operands {
+        return Err(FunctionError::Unsupported(format!(
+            "fp8-calibration has {} scales, but main has {} FP8 operands (calibrate this module again)",
+            exponents.len(),
+            calibration.operands
+        )));
+    }
+    // Per float result, 1 where an element is not finite; the largest over all results.
+    let mut overflowed = builder.scalar_f32(0.0);
+    for value in returned.iter().filter(|v| is_float_tensor(v.r#type())) {
+        let finite = builder.is_finite(*value);
+        let ty = scalify_dialect::types::with_element(finite.r#type(), f32).expect("ranked result");
+        let flags =
+            builder.value("stablehlo.select", &[finite, builder.splat(ty, 0.0), builder.splat(ty, 1.0)], ty, &[]);
+        let rank = scalify_dialect::types::shape_of(ty).map_or(0, |s| s.len());
+        let any = if rank == 0 { flags } else { builder.reduce_all(flags, "stablehlo.maximum", 0.0) };
+        overflowed = builder.elementwise("stablehlo.maximum", &[overflowed, any]);
+    }
+    let i1 = melior::ir::r#type::IntegerType::new(rw.context, 1).into();
+    let direction = Attribute::parse(rw.context, "#stablehlo<comparison_direction GT>").expect("direction");
+    let flag_type = scalify_dialect::types::tensor_type(&[], i1);
+    let zero = builder.scalar_f32(0.0);
+    Ok(builder.value("stablehlo.compare", &[overflowed, zero], flag_type, &[("comparison_direction", direction)]))
+}
+
+/// The function type with the calibration result appended (its attributes replicated, as a scale's),
+/// and `scalify.fp8_calibration` saying which (`measure` or `frozen`).
+fn append_calibration_result<'c>(
+    context: &'c melior::Context,
+    function: OperationRef<'c, '_>,
+    options: &Options,
+    (inputs, outputs): (&[Type<'c>], &[Type<'c>]),
+) {
+    let extra = scale_attributes(context, &function);
+    let results = function.attribute("res_attrs").ok().and_then(|a| ArrayAttribute::try_from(a).ok()).map(|array| {
+        let mut values: Vec<Attribute> = (0..array.len()).filter_map(|i| array.element(i).ok()).collect();
+        values.push(extra);
+        ArrayAttribute::new(context, &values)
+    });
+    let mut function = ir::mutable(function);
+    let ty: Type = FunctionType::new(context, inputs, outputs).into();
+    function.set_inherent_attribute("function_type", TypeAttribute::new(ty).into());
+    if let Some(results) = results {
+        function.set_inherent_attribute("res_attrs", results.into());
+    }
+    let mode = if options.fp8_calibration.is_some() { "frozen" } else { "measure" };
+    function.set_attribute("scalify.fp8_calibration", StringAttribute::new(context, mode).into());
+}
+
 /// A scaled signature's function type, with each pair's attributes widened, and the attributes by
 /// which a caller rebuilds the pairs (`scalify.scaled_arguments` / `scalify.scaled_results`: the
 /// original positions that became (data, scale)).
@@ -446,6 +537,7 @@ fn merge(into: &mut Report, from: Report) {
     into.range_rescales += from.range_rescales;
     into.collective_scales += from.collective_scales;
     into.statistic_bytes += from.statistic_bytes;
+    into.fp8_calibration = into.fp8_calibration.or(from.fp8_calibration);
 }
 
 /// Runs scalify on every function of `module`. In strict mode a fallback is an error.

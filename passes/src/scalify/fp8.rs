@@ -8,10 +8,10 @@ use scalify_dialect::types::{shape_of, with_element};
 use scalify_dialect::{DotDimensions, ElementType};
 use scalify_dialect::{ir, melior};
 
-use super::policy::MatmulType;
+use super::policy::{Fp8Scales, MatmulType};
 use super::pow2;
 use super::report::DotRecord;
-use super::rewriter::{Rewriter, Scaled, location_text, op_name};
+use super::rewriter::{Fp8Cast, Fp8CastKey, Rewriter, Scaled, Statistic, location_text, op_name};
 use super::role::Role;
 use super::scale::{Scale, ScaleMath};
 
@@ -90,32 +90,40 @@ fn formats(rw: &Rewriter, op: &OperationRef, lhs: Value, rhs: Value) -> (Role, (
     (role, (a, b))
 }
 
+/// The statistic an operand is rescaled from before its cast: the policy's; with calibrated scales
+/// its max (while measuring, and at casts inside regions, which are not calibrated).
+fn cast_statistic(rw: &Rewriter) -> Option<Statistic> {
+    match rw.options.fp8_scales {
+        Fp8Scales::Calibrated => Some(Statistic::Max),
+        _ => rw.options.rescale,
+    }
+}
+
+/// The factor a max-rescaled operand's data is brought to: half the format's largest power of two
+/// (2^7 in E4M3FN, 2^14 in E5M2), room for the next steps' growth.
+fn headroom(format: ElementType) -> f32 {
+    pow2::pow2_down(format.max_finite() as f32) / 2.0
+}
+
 /// One operand as FP8 data: rescaled from its own statistic when the policy asks (so that its
 /// largest magnitude sits at half the format's maximum, or its RMS at 1), clamped to the format's
 /// exact finite range (E4M3FN +-448, E5M2 +-57344: XLA's convert does not saturate), converted.
 /// Returns the FP8 value, its scale, and the headroom factor its data was multiplied by.
-fn to_fp8<'c: 'a, 'a>(
-    rw: &mut Rewriter<'c, 'a>,
-    operand: Scaled<'c, 'a>,
-    format: ElementType,
-) -> (Value<'c, 'a>, Scale<'c, 'a>, f32) {
+fn to_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, format: ElementType) -> Fp8Cast<'c, 'a> {
     let builder = rw.builder();
     let math = ScaleMath::new(&builder, rw.options.rounding);
     let wide = rw.convert(operand.data, ElementType::F32);
     let scale = if operand.invariant { Scale::ONE } else { operand.scale };
-    let (wide, scale, headroom) = match rw.options.rescale {
+    let (wide, scale, headroom) = match cast_statistic(rw) {
         None => (wide, scale, 1.0),
         // Already at max |data| <= 1 from a dynamic rescale: only the headroom factor, no statistic.
-        Some(super::rewriter::Statistic::Max) if operand.bounded => {
-            let headroom = pow2::pow2_down(format.max_finite() as f32) / 2.0;
+        Some(Statistic::Max) if operand.bounded => {
+            let headroom = headroom(format);
             let data = rw.multiply_by_scale(wide, Scale::Static(headroom));
             (data, math.div(scale, Scale::Static(headroom)), headroom)
         }
         Some(statistic) => {
-            let headroom = match statistic {
-                super::rewriter::Statistic::Max => pow2::pow2_down(format.max_finite() as f32) / 2.0,
-                _ => 1.0,
-            };
+            let headroom = if statistic == Statistic::Max { headroom(format) } else { 1.0 };
             // data * headroom / norm, at scale * norm / headroom; floored so that an all-zero operand
             // gets a finite factor (headroom / norm <= 2^79).
             let (data, new_scale) = rw.rescaled_in_f32(operand.data, scale, statistic, 2f32.powi(-64), headroom);
@@ -129,24 +137,79 @@ fn to_fp8<'c: 'a, 'a>(
     (builder.convert(clamped, format), scale, headroom)
 }
 
-/// `to_fp8`, once per (tensor, format) in a block.
-fn cached_fp8<'c: 'a, 'a>(
+/// One operand at a frozen calibrated scale 2^exponent: a constant factor, no statistic. Not
+/// clamped: a value the calibration did not foresee converts to NaN (E4M3FN) or inf (E5M2), which
+/// reaches the step's outputs, where the overflow flag (`driver::calibration_result`) sees it.
+fn frozen_fp8<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     operand: Scaled<'c, 'a>,
     format: ElementType,
-) -> (Value<'c, 'a>, Scale<'c, 'a>, f32) {
-    // The same data may stand for different values at different scales (x and 0.5 x share it).
+    exponent: i32,
+) -> Fp8Cast<'c, 'a> {
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    let wide = rw.convert(operand.data, ElementType::F32);
+    let scale = if operand.invariant { Scale::ONE } else { operand.scale };
+    let frozen = Scale::Static(2f32.powi(exponent));
+    let data = rw.multiply_by_scale(wide, math.div(scale, frozen));
+    (builder.convert(data, format), frozen, headroom(format))
+}
+
+/// What identifies a cast: the same data may stand for different values at different scales (x and
+/// 0.5 x share it); a cast is reused only in the block that holds it, where it dominates.
+fn cast_key(rw: &Rewriter, operand: &Scaled, format: ElementType) -> Fp8CastKey {
     let scale = match operand.scale {
         Scale::Static(s) => (0, s.to_bits(), operand.invariant),
         Scale::Dynamic { base, factor } => (base.to_raw().ptr as usize, factor.to_bits(), operand.invariant),
     };
-    let key = (operand.data.to_raw().ptr as usize, scale, format, rw.point_block());
+    (operand.data.to_raw().ptr as usize, scale, format, rw.point_block())
+}
+
+/// `to_fp8`, once per (tensor, format) in a block.
+fn cached_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, format: ElementType) -> Fp8Cast<'c, 'a> {
+    let key = cast_key(rw, &operand, format);
     if let Some(cast) = rw.fp8_casts.get(&key) {
         return *cast;
     }
     let cast = to_fp8(rw, operand, format);
     rw.fp8_casts.insert(key, cast);
     cast
+}
+
+/// An operand's cast. In the body of a function under calibration, each FP8 operand in program
+/// order is the next slot: measured (cast from its max, its scale recorded as the function's
+/// calibration result) or frozen at the slot's exponent.
+fn cast_operand<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    operand: Scaled<'c, 'a>,
+    format: ElementType,
+) -> Fp8Cast<'c, 'a> {
+    let point = rw.point_block();
+    let Some(calibration) = rw.calibration.as_mut().filter(|c| c.block == point) else {
+        return cached_fp8(rw, operand, format);
+    };
+    let slot = calibration.operands;
+    calibration.operands += 1;
+    match rw.options.fp8_calibration.as_ref().map(|exponents| exponents.get(slot).copied()) {
+        None => {
+            let cast = cached_fp8(rw, operand, format);
+            let builder = rw.builder();
+            let scale = ScaleMath::new(&builder, rw.options.rounding).value(cast.1);
+            rw.calibration.as_mut().expect("calibrating").measured.push(scale);
+            cast
+        }
+        // Too few exponents: the driver reports the count; any exponent keeps the rewrite going.
+        Some(exponent) => {
+            let exponent = exponent.unwrap_or(0);
+            let key = (cast_key(rw, &operand, format), exponent);
+            if let Some(cast) = rw.calibration.as_ref().and_then(|c| c.frozen.get(&key)) {
+                return *cast;
+            }
+            let cast = frozen_fp8(rw, operand, format, exponent);
+            rw.calibration.as_mut().expect("calibrating").frozen.insert(key, cast);
+            cast
+        }
+    }
 }
 
 /// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
@@ -245,7 +308,9 @@ fn bind_product<'c: 'a, 'a>(
     let scaled = rw.wrap(data, scale);
     rw.bind_scaled(op.result(0).expect("one result").into(), scaled);
     record.lowered = true;
-    record.reason = match rw.options.rescale {
+    let calibrated = rw.calibration.as_ref().is_some_and(|c| c.block == rw.point_block());
+    record.reason = match cast_statistic(rw) {
+        _ if calibrated && rw.options.fp8_calibration.is_some() => format!("{lowering}: operand scales calibrated"),
         None => format!("{lowering}: operand scales from propagation"),
         Some(statistic) => format!("{lowering}: operands rescaled from their {statistic:?} at the cast"),
     };
@@ -265,7 +330,7 @@ fn fp8_operands<'c: 'a, 'a>(
 ) -> Result<Option<Fp8Operands<'c, 'a>>, String> {
     let Some((fa, fb, record)) = decide(rw, op, k, has_contraction)? else { return Ok(None) };
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
-    Ok(Some((old, [cached_fp8(rw, a, fa), cached_fp8(rw, b, fb)], record)))
+    Ok(Some((old, [cast_operand(rw, a, fa), cast_operand(rw, b, fb)], record)))
 }
 
 /// Lowers `op` (a dot_general or a convolution) to FP8 if the policy and its shape allow; records the

@@ -65,8 +65,13 @@ pub struct Options {
     /// Unset: on when the data type is f32 (the rewrite is then a faithful check of the user's program).
     pub keep_types: Option<bool>,
     /// Where FP8 (and every other) scale comes from: `Dynamic`, run-time statistics as the rescale
-    /// options say; `Static`, from propagation alone (no amax, no statistic of any kind).
+    /// options say; `Static`, from propagation alone (no amax, no statistic of any kind);
+    /// `Calibrated`, static except at the FP8 casts, whose scales are measured on a step and frozen.
     pub fp8_scales: Fp8Scales,
+    /// With `Calibrated`: `None` measures (each FP8 operand of `main`'s body rescaled from its max, its
+    /// scale returned as one more result); `Some(exponents)` freezes them (operand `i` of the `i`-th
+    /// FP8 operand in program order at scale 2^exponents[i], no statistic, plus an overflow flag).
+    pub fp8_calibration: Option<Vec<i32>>,
 }
 
 /// `fp8-scales=`: dynamic (statistics as the rescale options say) or static (none at all).
@@ -78,6 +83,10 @@ pub enum Fp8Scales {
     /// casts saturate), inputs at scale 1, results unscaled. Needs data with f32's range (bf16, f32):
     /// f16 data takes run-time statistics where values leave its range (exp, quotients, squares).
     Static,
+    /// Static everywhere but at the FP8 casts of the entry function's body: measured once (from each
+    /// operand's max, as dynamic scaling does), then frozen as constants (`fp8-calibration=`), with an
+    /// overflow flag returned by the step (`scalify.jit` recalibrates when it fires).
+    Calibrated,
 }
 
 impl Default for Options {
@@ -101,6 +110,7 @@ impl Default for Options {
             rescale_results: None,
             keep_types: None,
             fp8_scales: Fp8Scales::Dynamic,
+            fp8_calibration: None,
         }
     }
 }
@@ -123,7 +133,12 @@ const fn option(name: &'static str, values: &'static str, default: &'static str,
 }
 
 pub const OPTIONS: &[OptionSpec] = &[
-    option("preset", "f32|f16|bf16|fp8-hybrid|fp8-static", "unset", "a named policy; options after it override it"),
+    option(
+        "preset",
+        "f32|f16|bf16|fp8-hybrid|fp8-static|fp8-calibrated",
+        "unset",
+        "a named policy; options after it override it",
+    ),
     option("data-type", "f32|f16|bf16", "f32", "element type of every scaled tensor's data"),
     option(
         "forward-data-type",
@@ -178,9 +193,17 @@ pub const OPTIONS: &[OptionSpec] = &[
     option("fp8-min-flops", "N", "0", "dots below N FLOPs stay in the data type"),
     option(
         "fp8-scales",
-        "dynamic|static",
+        "dynamic|static|calibrated",
         "dynamic",
-        "static: no run-time statistic at all (scales from propagation; FP8 casts saturate); needs bf16 or f32 data",
+        "static: no run-time statistic at all (scales from propagation; FP8 casts saturate); calibrated: static, \
+         with the FP8 casts' scales measured on a step and frozen (fp8-calibration); both need bf16 or f32 data",
+    ),
+    option(
+        "fp8-calibration",
+        "measure|E,E,...",
+        "measure",
+        "with fp8-scales=calibrated: measure (return each FP8 operand's scale) or the frozen log2 scales, one per \
+         FP8 operand of main in program order (the step then returns an overflow flag)",
     ),
 ];
 
@@ -210,6 +233,12 @@ pub const PRESETS: &[(&str, &str)] = &[
     (
         "fp8-static",
         "data-type=bf16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 fp8-scales=static optimizer-data-type=f32",
+    ),
+    // fp8-static with each FP8 operand's scale measured on a step and frozen (see `Fp8Scales`).
+    (
+        "fp8-calibrated",
+        "data-type=bf16 matmul-type=f8 fp8-forward=e4m3 fp8-backward=e5m2 fp8-scales=calibrated \
+         optimizer-data-type=f32",
     ),
 ];
 
@@ -247,12 +276,35 @@ fn data_type(key: &str, value: &str) -> Result<ElementType, String> {
     }
 }
 
+/// `measure`, or the frozen log2 scales `e,e,...` (each a normal f32 power of two).
+fn calibration(value: &str) -> Result<Option<Vec<i32>>, String> {
+    if value == "measure" {
+        return Ok(None);
+    }
+    let exponents = value.split(',').filter(|e| !e.is_empty()).map(|e| match e.parse::<i32>() {
+        Ok(e) if (-126..=127).contains(&e) => Ok(e),
+        _ => Err(format!("fp8-calibration takes measure or log2 scales e,e,... within -126..127, not '{e}'")),
+    });
+    exponents.collect::<Result<Vec<_>, _>>().map(Some)
+}
+
 fn statistic(key: &str, value: &str) -> Result<Option<Statistic>, String> {
     match value {
         "none" => Ok(None),
         "max" => Ok(Some(Statistic::Max)),
         "l2" => Ok(Some(Statistic::L2)),
         _ => Err(format!("{key} must be none, max or l2, not '{value}'")),
+    }
+}
+
+impl Fp8Scales {
+    /// "static" or "calibrated": the modes whose scales are constants (between calibrations).
+    fn name_if_static(self) -> Option<&'static str> {
+        match self {
+            Fp8Scales::Dynamic => None,
+            Fp8Scales::Static => Some("static"),
+            Fp8Scales::Calibrated => Some("calibrated"),
+        }
     }
 }
 
@@ -303,18 +355,22 @@ impl Options {
         let mut options = Self::default();
         let mut given = Vec::new();
         options.apply(text, &mut given)?;
-        if options.fp8_scales == Fp8Scales::Static {
+        if options.fp8_calibration.is_some() && options.fp8_scales != Fp8Scales::Calibrated {
+            return Err("fp8-calibration applies with fp8-scales=calibrated only".into());
+        }
+        if let Some(mode) = options.fp8_scales.name_if_static() {
             if options.has_f16_data() {
-                return Err("fp8-scales=static needs data with f32's range (data-type=bf16 or f32): f16 data takes \
-                            run-time statistics where values leave its range (preset=fp8-static is FP8 with bf16 data)"
-                    .into());
+                return Err(format!(
+                    "fp8-scales={mode} needs data with f32's range (data-type=bf16 or f32): f16 data takes run-time \
+                     statistics where values leave its range (preset=fp8-{mode} is FP8 with bf16 data)"
+                ));
             }
             let statistics = [("rescale", options.rescale), ("rescale-inputs", options.rescale_inputs)];
             let statistics = statistics.into_iter().chain([("rescale-results", options.rescale_results)]);
             if let Some((key, _)) = statistics.into_iter().find(|(_, statistic)| statistic.is_some()) {
                 return Err(format!(
-                    "fp8-scales=static takes no run-time statistic, but {key} sets one (by the options or a preset): \
-                     drop it, or use preset=fp8-static"
+                    "fp8-scales={mode} takes no run-time statistic, but {key} sets one (by the options or a preset): \
+                     drop it, or use preset=fp8-{mode}"
                 ));
             }
         }
@@ -384,9 +440,11 @@ impl Options {
                     self.fp8_scales = match value {
                         "dynamic" => Fp8Scales::Dynamic,
                         "static" => Fp8Scales::Static,
-                        _ => return Err(format!("fp8-scales must be dynamic or static, not '{value}'")),
+                        "calibrated" => Fp8Scales::Calibrated,
+                        _ => return Err(format!("fp8-scales must be dynamic, static or calibrated, not '{value}'")),
                     }
                 }
+                "fp8-calibration" => self.fp8_calibration = calibration(value)?,
                 "fp8-min-flops" => {
                     self.fp8_min_flops =
                         value.parse().map_err(|_| format!("fp8-min-flops takes a count of FLOPs, not '{value}'"))?
@@ -451,15 +509,43 @@ mod tests {
     }
 
     #[test]
+    fn calibrated_fp8_scales_measure_or_freeze() {
+        let measure = Options::parse("preset=fp8-calibrated").unwrap();
+        assert_eq!((measure.fp8_scales, measure.fp8_calibration.clone()), (Fp8Scales::Calibrated, None));
+        assert_eq!((measure.rescale, measure.rescale_inputs, measure.rescale_results), (None, None, None));
+        let frozen = Options::parse("preset=fp8-calibrated fp8-calibration=3,-2,0").unwrap();
+        assert_eq!(frozen.fp8_calibration, Some(vec![3, -2, 0]));
+        let none = Options::parse("preset=fp8-calibrated fp8-calibration=").unwrap();
+        assert_eq!(none.fp8_calibration, Some(vec![]));
+        for bad in ["fp8-calibration=1,x", "fp8-calibration=200", "fp8-calibration=1.5"] {
+            let error = Options::parse(&format!("preset=fp8-calibrated {bad}")).unwrap_err();
+            assert!(error.contains("within -126..127"), "{bad}: {error}");
+        }
+        let alone = Options::parse("preset=fp8-static fp8-calibration=1").unwrap_err();
+        assert!(alone.contains("with fp8-scales=calibrated only"), "{alone}");
+        let f16 = Options::parse("preset=fp8-calibrated data-type=f16").unwrap_err();
+        assert!(f16.contains("fp8-scales=calibrated needs data with f32's range"), "{f16}");
+    }
+
+    #[test]
     fn every_declared_option_parses_with_each_of_its_values() {
         for spec in OPTIONS {
-            let values: Vec<&str> =
-                if spec.values == "N" { vec!["0", "1000"] } else { spec.values.split('|').collect() };
+            // Capitals are placeholders: a number, a list of exponents.
+            let values: Vec<&str> = spec
+                .values
+                .split('|')
+                .flat_map(|v| match v {
+                    "N" => vec!["0", "1000"],
+                    "E,E,..." => vec!["0", "3,-2,127"],
+                    v => vec![v],
+                })
+                .collect();
+            let needs = if spec.name == "fp8-calibration" { "fp8-scales=calibrated " } else { "" };
             for value in values {
-                let text = format!("{}={value}", spec.name);
+                let text = format!("{needs}{}={value}", spec.name);
                 assert!(Options::parse(&text).is_ok(), "{text}: {:?}", Options::parse(&text).err());
             }
-            let bad = format!("{}=bogus", spec.name);
+            let bad = format!("{needs}{}=bogus", spec.name);
             assert!(Options::parse(&bad).is_err(), "{bad} was accepted");
         }
         let error = Options::parse("no-such-option=1").unwrap_err();

@@ -97,6 +97,8 @@ pub struct Rewriter<'c, 'a> {
     /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
     /// holds the cast, where it dominates every later op.
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
+    /// `fp8-scales=calibrated`, in the function under calibration (see `fp8::cast_operand`).
+    pub calibration: Option<Calibration<'c, 'a>>,
     /// Channel handles given to the collectives this rewrite added (some sit in bodies not yet in the
     /// module, where a scan of the module would not see them).
     pub channel_handles: Vec<Attribute<'c>>,
@@ -118,6 +120,16 @@ pub struct Rewriter<'c, 'a> {
     /// An op before the insertion point, where `mark` starts looking (ops are erased only after the
     /// walk, so it stays valid).
     hint: Option<OperationRef<'c, 'a>>,
+}
+
+/// The FP8 operands of a function under calibration (`fp8-scales=calibrated`): those cast in its
+/// body's block (casts inside regions are rescaled every step), counted in program order, with their
+/// scales when measuring and the frozen casts made so far.
+pub struct Calibration<'c, 'a> {
+    pub block: usize,
+    pub operands: usize,
+    pub measured: Vec<Value<'c, 'a>>,
+    pub frozen: HashMap<(Fp8CastKey, i32), Fp8Cast<'c, 'a>>,
 }
 
 /// Where the insertion point was: its block and the op just before it.
@@ -142,6 +154,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             point,
             location: Location::unknown(context),
             fp8_casts: HashMap::new(),
+            calibration: None,
             channel_handles: Vec::new(),
             nested_roles: None,
             function_roles: None,
