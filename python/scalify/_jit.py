@@ -25,7 +25,9 @@ class Policy:
     `data-type=`). A field left at None takes the pass's default: role data types take `data_type`,
     and f16 data brings its own defaults (inputs rescaled from their RMS, scaled results from their
     max, the optimizer's update in f32; set a field to override). `Policy.preset(name)` gives the
-    pass's named presets ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static")."""
+    pass's named presets ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static", "fp8-calibrated").
+    With `fp8_scales="calibrated"`, `scalify.jit` sets `fp8_calibration` itself (measured, then frozen
+    scales); a value given here is the frozen calibration to start from."""
 
     data_type: str = "f32"
     forward_data_type: str | None = None
@@ -45,6 +47,7 @@ class Policy:
     strict: bool = False
     keep_types: bool | None = None
     fp8_scales: str = "dynamic"
+    fp8_calibration: str | None = None
 
     @classmethod
     def preset(cls, name, **overrides):
@@ -242,6 +245,9 @@ class _Compiled:
         original = _before_serialization(jitted, call_args, call_kwargs, _generic_text(exported.mlir_module()))
         text, report = _scalify.rewrite(original, policy.options())
         self.lowered = Lowered(text, json.loads(report), original)
+        # fp8-scales=calibrated: one more result after the step's own (the measured FP8 scales, or the
+        # frozen step's overflow flag).
+        self.extra_result = (self.lowered.report.get("fp8_calibration") or {}).get("mode")
         signature = _Signature.of(text)
         self.signature = signature
         self.out_tree = exported.out_tree
@@ -255,7 +261,8 @@ class _Compiled:
             in_tree=jax.tree_util.tree_structure((tuple(range(len(signature.in_avals))), {})),
             out_tree=jax.tree_util.tree_structure(tuple(range(len(signature.out_avals)))),
             in_shardings_hlo=_widen(exported.in_shardings_hlo, signature.scaled_arguments, lambda _: None),
-            out_shardings_hlo=_widen(exported.out_shardings_hlo, signature.scaled_results, lambda _: None),
+            out_shardings_hlo=_widen(exported.out_shardings_hlo, signature.scaled_results, lambda _: None)
+            + ((None,) if self.extra_result else ()),
             module_kept_var_idx=tuple(range(len(signature.in_avals))),
             _get_vjp=None,
         )
@@ -274,6 +281,9 @@ class _Compiled:
                 changes["_out_named_shardings"] = _widen(
                     exported._out_named_shardings, signature.scaled_results, _replicated
                 )
+                if self.extra_result:
+                    mesh_of = next((s for s in exported._out_named_shardings if s is not None), None)
+                    changes["_out_named_shardings"] += (_replicated(mesh_of),)
         self.exported = dataclasses.replace(exported, **{k: v for k, v in changes.items() if k in fields})
         self.out_count = len(exported.out_avals)
         self._call = jax.jit(self._run, donate_argnums=donate_argnums)
@@ -301,10 +311,54 @@ class _Compiled:
         for position in range(self.out_count):
             value = next(outputs)
             results.append(ScaledArray(value, next(outputs)) if position in self.signature.scaled_results else value)
-        return jax.tree_util.tree_unflatten(self.out_tree, results)
+        tree = jax.tree_util.tree_unflatten(self.out_tree, results)
+        return (tree, next(outputs)) if self.extra_result else tree
 
     def __call__(self, dynamic_args, dynamic_kwargs):
         return self._call(*dynamic_args, **dynamic_kwargs)
+
+
+class _Calibrated:
+    """`fp8-scales=calibrated` for one input signature: a measuring step (each FP8 operand rescaled from
+    its max, the scales returned) and a frozen one compiled with those scales as constants (no
+    statistic; an overflow flag returned). The first call measures; each later call runs the frozen
+    step and reads its flag (one boolean to the host), and when it is up (a value beyond its FP8
+    format's range at the frozen scale made the step's results non-finite) runs the measuring step on
+    the same arguments instead, returns its results and freezes its scales. Under an outer trace, where
+    the flag cannot be read, the choice is a `lax.cond` on the device (the frozen scales stay)."""
+
+    def __init__(self, compile_step, policy):
+        self._compile_step = compile_step
+        self._policy = policy
+        start = policy.fp8_calibration
+        self.measuring = compile_step(dataclasses.replace(policy, fp8_calibration="measure"))
+        self.frozen = compile_step(policy) if start not in (None, "measure") else None
+        self.calibrations = 0
+
+    @property
+    def lowered(self):
+        return (self.frozen or self.measuring).lowered
+
+    def _freeze(self, scales):
+        exponents = np.round(np.log2(np.asarray(scales, np.float64))).astype(int)
+        calibration = ",".join(str(e) for e in exponents)
+        self.frozen = self._compile_step(dataclasses.replace(self._policy, fp8_calibration=calibration))
+        self.calibrations += 1
+
+    def __call__(self, *arguments):
+        traced = any(_is_tracer(x) for x in jax.tree_util.tree_leaves(arguments))
+        if self.frozen is None:
+            results, scales = self.measuring(*arguments)
+            if not traced:
+                self._freeze(scales)
+            return results
+        results, overflowed = self.frozen(*arguments)
+        if traced:
+            return jax.lax.cond(overflowed, lambda: self.measuring(*arguments)[0], lambda: results)
+        if bool(overflowed):
+            results, scales = self.measuring(*arguments)
+            self._freeze(scales)
+        return results
 
 
 def _target_version():
@@ -385,13 +439,27 @@ class Scalified:
             call_kwargs = dict(spec_kwargs, **{k: v for k, v in static if isinstance(k, str)})
             # Donation is by position among the dynamic arguments.
             donate = tuple(i - sum(s < i for s in self.static_argnums) for i in self.donate_argnums)
-            with emitting_markers(), _dense_replica_groups():
-                self._cache[key] = _Compiled(self._jitted, call_args, call_kwargs, self.policy, donate)
+            def compile_step(policy, donate=donate):
+                with emitting_markers(), _dense_replica_groups():
+                    return _Compiled(self._jitted, call_args, call_kwargs, policy, donate)
+
+            if self.policy.fp8_scales == "calibrated":
+                # The measuring step may run again on the frozen step's arguments: nothing is donated.
+                self._cache[key] = _Calibrated(functools.partial(compile_step, donate=()), self.policy)
+            else:
+                self._cache[key] = compile_step(self.policy)
         return self._cache[key], dynamic_args, dynamic_kwargs
 
     def lower(self, *args, **kwargs) -> Lowered:
-        """The rewritten module for these arguments (`.as_text()`, `.report`, `.original`)."""
+        """The rewritten module for these arguments (`.as_text()`, `.report`, `.original`); with
+        calibrated FP8 scales, the frozen step once calibrated, else the measuring one."""
         return self._compiled(args, kwargs)[0].lowered
+
+    def calibrations(self, *args, **kwargs) -> int:
+        """With `fp8_scales="calibrated"`: how many times scales were measured and frozen for these
+        arguments' signature (1 after the first call; each overflow adds one)."""
+        compiled = self._compiled(args, kwargs)[0]
+        return compiled.calibrations if isinstance(compiled, _Calibrated) else 0
 
     def __call__(self, *args, **kwargs):
         compiled, dynamic_args, dynamic_kwargs = self._compiled(args, kwargs)
@@ -401,7 +469,9 @@ class Scalified:
 def jit(fn=None, *, policy="f32", static_argnums=(), static_argnames=(), **jit_kwargs):
     """Like `jax.jit`, with the scalify pass between lowering and compilation.
 
-    `policy`: a preset name ("f32", "f16", "bf16", "fp8-hybrid") or a `Policy`. With a scaled signature
+    `policy`: a preset name ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static", "fp8-calibrated") or a
+    `Policy`. With calibrated FP8 scales the first call measures them and later calls run at frozen
+    scales, recalibrating when a step overflows (see `_Calibrated`); `donate_argnums` is then ignored. With a scaled signature
     (fp8-hybrid), float arguments may be `ScaledArray`s and float results are `ScaledArray`s, so
     parameters and optimizer state stay scaled low-precision data between steps.
     """

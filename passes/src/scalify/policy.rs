@@ -201,9 +201,9 @@ pub const OPTIONS: &[OptionSpec] = &[
     option(
         "fp8-calibration",
         "measure|E,E,...",
-        "measure",
-        "with fp8-scales=calibrated: measure (return each FP8 operand's scale) or the frozen log2 scales, one per \
-         FP8 operand of main in program order (the step then returns an overflow flag)",
+        "unset",
+        "with fp8-scales=calibrated: measure (if unset: return each FP8 operand's scale) or the frozen log2 \
+         scales, one per FP8 operand of main in program order (the step then returns an overflow flag)",
     ),
 ];
 
