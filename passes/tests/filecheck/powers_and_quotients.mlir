@@ -4,8 +4,10 @@
 //   range, computed in f32 and rescaled from its max (over its finite elements);
 // - sqrt: R(sqrt 8) = 2 leaves k = 8 / 2^2 = 2 in the data: sqrt(2 * data) at scale 2;
 // - rsqrt: rsqrt(2 * data) at scale 1/2;
-// - power by the splat 3: at bf16 (f32's range) data^3 at scale 8^3 = 512; at f16, whose range a
-//   cube of unit-RMS data's outliers leaves, computed on unscaled values and rescaled from its max;
+// - power by the splat 3: computed on unscaled values (data^3 would move the data's exponent three
+//   times as far from 0 as the value's: beyond f16's range for outliers of unit-RMS data, and below
+//   f32's normal range for data of 2^-40 whose value at scale 2^10 cubes to 2^-90); at bf16 (f32's
+//   range) the result is taken at scale 1, at f16 rescaled from its max;
 // - convert float -> float keeps data and scale (the bf16 result is unscaled at the boundary).
 // RUN: scalify-opt %s --pass-pipeline="builtin.module(scalify{data-type=bf16 rescale-inputs=none rescale-results=none})" | FileCheck %s
 // RUN: scalify-opt %s --pass-pipeline="builtin.module(scalify{data-type=f16 rescale-inputs=none rescale-results=none})" | FileCheck %s --check-prefix=F16
@@ -36,16 +38,18 @@
 // CHECK:      %[[SQRT:.*]] = stablehlo.sqrt %[[SQRT_IN]] : tensor<4xbf16>
 // CHECK:      %[[RSQRT_IN:.*]] = stablehlo.multiply %[[X]], %{{.*}} : tensor<4xbf16>
 // CHECK:      %[[RSQRT:.*]] = stablehlo.rsqrt %[[RSQRT_IN]] : tensor<4xbf16>
-// CHECK:      %[[THREE:.*]] = stablehlo.constant dense<3.000000e+00> : tensor<4xbf16>
-// CHECK:      %[[CUBE:.*]] = stablehlo.power %[[X]], %[[THREE]] : tensor<4xbf16>
+// CHECK:      %[[X_WIDE_CUBE:.*]] = stablehlo.convert %[[X]] : (tensor<4xbf16>) -> tensor<4xf32>
+// CHECK-NEXT: %[[EIGHT_CUBE:.*]] = stablehlo.constant dense<8.000000e+00> : tensor<4xf32>
+// CHECK-NEXT: %[[X_TRUE_CUBE:.*]] = stablehlo.multiply %[[X_WIDE_CUBE]], %[[EIGHT_CUBE]] : tensor<4xf32>
+// CHECK:      %[[CUBE_F32:.*]] = stablehlo.power %[[X_TRUE_CUBE]], %{{.*}} : tensor<4xf32>
+// CHECK-NEXT: %[[CUBE:.*]] = stablehlo.convert %[[CUBE_F32]] : (tensor<4xf32>) -> tensor<4xbf16>
 // CHECK:      stablehlo.convert %[[QUOTIENT]]
 // CHECK-NEXT: stablehlo.constant dense<8.000000e+00>
 // CHECK:      stablehlo.convert %[[SQRT]]
 // CHECK-NEXT: stablehlo.constant dense<2.000000e+00>
 // CHECK:      stablehlo.convert %[[RSQRT]]
 // CHECK-NEXT: stablehlo.constant dense<5.000000e-01>
-// CHECK:      stablehlo.convert %[[CUBE]]
-// CHECK-NEXT: stablehlo.constant dense<5.120000e+02>
+// CHECK:      stablehlo.convert %[[CUBE]] : (tensor<4xbf16>) -> tensor<4xf32>
 // CHECK:      %[[X_WIDE:.*]] = stablehlo.convert %[[X]] : (tensor<4xbf16>) -> tensor<4xf32>
 // CHECK-NEXT: %[[EIGHT:.*]] = stablehlo.constant dense<8.000000e+00> : tensor<4xf32>
 // CHECK-NEXT: %[[X_TRUE:.*]] = stablehlo.multiply %[[X_WIDE]], %[[EIGHT]] : tensor<4xf32>

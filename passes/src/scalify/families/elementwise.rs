@@ -311,10 +311,12 @@ pub fn sqrt<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, rec
 /// magnitude unbounded (`unbounded`).
 pub fn power<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
-    // data^n overflows a narrow data type for |n| >= 2 as a square does (see `bounded_for_product`):
-    // there the power is computed unscaled and takes its scale from its own max.
-    let narrow = narrower_than_f32(rw);
-    let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= if narrow { 1.0 } else { 64.0 });
+    // For |n| >= 2, data^n moves the data's exponent n times as far from 0 as the value's own: it
+    // overflows a narrow data type as a square does (see `bounded_for_product`), and even in f32 data
+    // 2^-40 cubes to a subnormal where the value (at a scale of 2^10) cubes to 2^-90, so the f32
+    // rewrite would not be exact. There the power is computed unscaled (the original's own op) and
+    // takes its scale from its own max where the data type is narrower than f32.
+    let exponent = b.splat.filter(|n| n.fract() == 0.0 && n.abs() <= 1.0);
     let scale = a.scale.as_static().zip(exponent).map(|(s, n)| (s as f64).powi(n as i32) as f32);
     match (exponent, scale) {
         (Some(n), Some(scale)) if scale.is_normal() => {

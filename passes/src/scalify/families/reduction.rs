@@ -151,7 +151,15 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
         if body == Body::MaxMin {
             bind_scaled_results(rw, op, new, scale, 1.0);
         } else {
-            let r = pow2::round((reduced_count(&op)?.max(1) as f64).sqrt() as f32, rw.options.rounding);
+            // A sum of n unit values has RMS sqrt(n): its data is divided by R(sqrt(n)). Not in f32
+            // data, whose range needs no help, and where the multiply between two sums would keep
+            // XLA from merging them into one reduction as it merges the original's (reduce of
+            // reduce: another summation order, so the f32 rewrite would not be exact).
+            let r = if rw.data_element() == ElementType::F32 {
+                1.0
+            } else {
+                pow2::round((reduced_count(&op)?.max(1) as f64).sqrt() as f32, rw.options.rounding)
+            };
             let builder = rw.builder();
             let out_scale = ScaleMath::new(&builder, rw.options.rounding).mul(scale, Scale::Static(r));
             bind_scaled_results(rw, op, new, out_scale, 1.0 / r);
