@@ -304,56 +304,96 @@ fn the_regression_corpus_holds() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// What became of one random program.
+enum Outcome {
+    /// Every check held; whether some output was beyond the formats' per-tensor range.
+    Held { beyond_range: bool },
+    /// The original overflows f32: no reference.
+    Overflowed,
+    /// Failed: the saved case (shrunk) and what failed.
+    Failed(String),
+}
+
+/// The `case`-th program from `first`, checked at f32 and at one format in turn (or every format);
+/// a failure is shrunk to its shortest failing prefix and saved in `failures_dir()`.
+fn check_case(first: u64, case: u64, all_formats: bool) -> Outcome {
+    let seed = first.wrapping_mul(1_000_003).wrapping_add(case);
+    let steps = steps_for(seed);
+    let program = generate(seed, steps, None);
+    let formats: Vec<&Format> =
+        if all_formats { FORMATS.iter().collect() } else { vec![&FORMATS[(case % FORMATS.len() as u64) as usize]] };
+    let twins = twins_of(seed, steps, &formats);
+    let (mut found, beyond_range) = match check(seed, &program, &twins) {
+        Checked::Done { failures, beyond_range } => (failures, !beyond_range.is_empty()),
+        Checked::OriginalOverflowed => return Outcome::Overflowed,
+    };
+    if found.is_empty() {
+        return Outcome::Held { beyond_range };
+    }
+    // Shrink: the first k steps of a program are the program of k steps (outputs aside), so the
+    // shortest prefix that still fails is the case to keep.
+    let (mut program, mut twins) = (program, twins);
+    for k in 1..steps {
+        let shorter = generate(seed, k, None);
+        let shorter_twins = twins_of(seed, k, &formats);
+        let shorter_found = check(seed, &shorter, &shorter_twins).failures();
+        if !shorter_found.is_empty() {
+            (program, twins, found) = (shorter, shorter_twins, shorter_found);
+            break;
+        }
+    }
+    let path = save(&failures_dir(), seed, &program, &twins, &found);
+    let failure = format!("{}:\n  {}", path.display(), found.join("\n  "));
+    eprintln!("differential: {failure}");
+    Outcome::Failed(failure)
+}
+
 /// `SCALIFY_DIFF_CASES` random programs (default 300) from `SCALIFY_DIFF_SEED` (default 1): each at
-/// f32 and at one format in turn (`SCALIFY_DIFF_ALL_FORMATS=1`: at every format).
+/// f32 and at one format in turn (`SCALIFY_DIFF_ALL_FORMATS=1`: at every format), on
+/// `SCALIFY_DIFF_JOBS` threads.
 #[test]
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn random_programs_match_the_original() {
     let cases: u64 = std::env::var("SCALIFY_DIFF_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let first: u64 = std::env::var("SCALIFY_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let all_formats = std::env::var("SCALIFY_DIFF_ALL_FORMATS").is_ok_and(|v| v == "1");
-    let mut failures = Vec::new();
-    let mut beyond_range = 0;
-    let mut overflowed = 0;
-    for case in 0..cases {
-        let seed = first.wrapping_mul(1_000_003).wrapping_add(case);
-        let steps = steps_for(seed);
-        let program = generate(seed, steps, None);
-        let formats: Vec<&Format> =
-            if all_formats { FORMATS.iter().collect() } else { vec![&FORMATS[(case % FORMATS.len() as u64) as usize]] };
-        let twins = twins_of(seed, steps, &formats);
-        let mut found = match check(seed, &program, &twins) {
-            Checked::Done { failures, beyond_range: beyond } => {
-                beyond_range += !beyond.is_empty() as usize;
-                failures
-            }
-            Checked::OriginalOverflowed => {
-                overflowed += 1;
-                continue;
-            }
-        };
-        if !found.is_empty() {
-            // Shrink: the first k steps of a program are the program of k steps (outputs aside), so
-            // the shortest prefix that still fails is the case to keep.
-            let (mut program, mut twins) = (program, twins);
-            for k in 1..steps {
-                let shorter = generate(seed, k, None);
-                let shorter_twins = twins_of(seed, k, &formats);
-                let shorter_found = check(seed, &shorter, &shorter_twins).failures();
-                if !shorter_found.is_empty() {
-                    (program, twins, found) = (shorter, shorter_twins, shorter_found);
-                    break;
+    // Programs are independent: checked by `SCALIFY_DIFF_JOBS` threads (default: every core), which
+    // share the one PJRT client; failures are reported in case order whatever finished first.
+    let jobs: usize = std::env::var("SCALIFY_DIFF_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let next = std::sync::atomic::AtomicU64::new(0);
+    let outcomes = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let case = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if case >= cases {
+                        break;
+                    }
+                    let outcome = check_case(first, case, all_formats);
+                    let mut outcomes = outcomes.lock().unwrap();
+                    outcomes.push((case, outcome));
+                    if outcomes.len() % 500 == 0 {
+                        let failed = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Failed(_))).count();
+                        eprintln!("differential: {}/{cases} programs, {failed} failed", outcomes.len());
+                    }
                 }
-            }
-            let path = save(&failures_dir(), seed, &program, &twins, &found);
-            failures.push(format!("{}:\n  {}", path.display(), found.join("\n  ")));
-            eprintln!("differential: {}", failures.last().unwrap());
+            });
         }
-        if case > 0 && case % 500 == 0 {
-            eprintln!(
-                "differential: {case}/{cases} programs, {} failed, {beyond_range} beyond the formats' per-tensor range",
-                failures.len()
-            );
+    });
+    let mut outcomes = outcomes.into_inner().unwrap();
+    outcomes.sort_by_key(|(case, _)| *case);
+    let mut failures = Vec::new();
+    let (mut beyond_range, mut overflowed) = (0, 0);
+    for (_, outcome) in outcomes {
+        match outcome {
+            Outcome::Held { beyond_range: beyond } => beyond_range += beyond as usize,
+            Outcome::Overflowed => overflowed += 1,
+            Outcome::Failed(failure) => failures.push(failure),
         }
     }
     let inexact: Vec<&String> = failures.iter().filter(|f| f.contains("differs beyond ulps")).collect();
