@@ -1,0 +1,73 @@
+// differential seed=4000483
+// inputs 4x16:2e4:signed 16x16:1e0:signed 16:1e0:signed 16x16:1e-6:positive
+// found: f16: output 1 not finite where the original is: Comparison { count: 256, max_abs_error: inf, max_rel_error: 0.0, rel_l2_error: inf, nan_actual: 256, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 256 }
+// found: f16: output 2 not finite where the original is: Comparison { count: 256, max_abs_error: inf, max_rel_error: 0.0, rel_l2_error: inf, nan_actual: 256, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 256 }
+func.func @main(%x: tensor<4x16xf32>, %w: tensor<16x16xf32>, %b: tensor<16xf32>, %v: tensor<16x16xf32>) -> (tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) {
+    %v1 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<4x16xf32>, tensor<16x16xf32>) -> tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/jvp(model)/op")
+    %v3:2 = stablehlo.while(%v4 = %v2, %v5 = %v1) : tensor<i32>, tensor<4x16xf32>
+    cond {
+      %v6 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v7 = stablehlo.compare LT, %v4, %v6, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v7 : tensor<i1> loc("jit(step)/jvp(model)/op")
+    } do {
+      %v8 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v9 = stablehlo.add %v4, %v8 : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v10 = stablehlo.constant dense<-1.000000e+00> : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v11 = stablehlo.multiply %v5, %v10 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v12 = stablehlo.tanh %v5 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v13 = stablehlo.add %v11, %v12 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v9, %v13 : tensor<i32>, tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    } loc("jit(step)/jvp(model)/op")
+    %v14 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/jvp(model)/op")
+    %v15:2 = stablehlo.while(%v16 = %v14, %v17 = %v1) : tensor<i32>, tensor<4x16xf32>
+    cond {
+      %v18 = stablehlo.constant dense<2> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v19 = stablehlo.compare LT, %v16, %v18, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v19 : tensor<i1> loc("jit(step)/jvp(model)/op")
+    } do {
+      %v20 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v21 = stablehlo.add %v16, %v20 : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v22 = stablehlo.constant dense<-1.000000e+00> : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v23 = stablehlo.multiply %v17, %v22 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v24 = stablehlo.tanh %v17 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      %v25 = stablehlo.add %v23, %v24 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v21, %v25 : tensor<i32>, tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    } loc("jit(step)/jvp(model)/op")
+    %v26 = stablehlo.subtract %v3#1, %x : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v27 = stablehlo.constant dense<0xFF800000> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v28 = stablehlo.reduce(%v1 init: %v27) applies stablehlo.maximum across dimensions = [0] : (tensor<4x16xf32>, tensor<f32>) -> tensor<16xf32> loc("jit(step)/jvp(model)/op")
+    %v29 = stablehlo.broadcast_in_dim %v28, dims = [1] : (tensor<16xf32>) -> tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v30 = stablehlo.add %v1, %v29 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v31 = stablehlo.constant dense<1.048576e+06> : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v32 = stablehlo.multiply %v15#1, %v31 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v33 = stablehlo.multiply %v30, %v30 : tensor<4x16xf32> loc("jit(step)/jvp(model)/op")
+    %v34 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v35 = stablehlo.reduce(%v33 init: %v34) applies stablehlo.add across dimensions = [0, 1] : (tensor<4x16xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v36 = stablehlo.constant dense<1.5625e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v37 = stablehlo.multiply %v35, %v36 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v38 = stablehlo.constant dense<9.53674316E-7> : tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v39 = stablehlo.multiply %v26, %v38 : tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v40 = stablehlo.maximum %v32, %v32 : tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v41 = stablehlo.maximum %v39, %v40 : tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v42 = stablehlo.dot_general %v39, %w, contracting_dims = [1] x [0] : (tensor<4x16xf32>, tensor<16x16xf32>) -> tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v43 = stablehlo.constant dense<0xFF800000> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v44 = stablehlo.reduce(%v40 init: %v43) applies stablehlo.maximum across dimensions = [1] : (tensor<4x16xf32>, tensor<f32>) -> tensor<4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v45 = stablehlo.broadcast_in_dim %v44, dims = [0] : (tensor<4xf32>) -> tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v46 = stablehlo.subtract %v40, %v45 : tensor<4x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v47 = stablehlo.dot_general %v39, %v41, contracting_dims = [0] x [0] : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v48 = stablehlo.constant dense<9.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v49 = stablehlo.multiply %v, %v48 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v50 = stablehlo.multiply %v47, %v47 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v51 = stablehlo.constant dense<1.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v52 = stablehlo.multiply %v50, %v51 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v53 = stablehlo.add %v49, %v52 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v54 = stablehlo.sqrt %v53 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v55 = stablehlo.constant dense<1.000000e-08> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v56 = stablehlo.add %v54, %v55 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v57 = stablehlo.divide %v47, %v56 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v58 = stablehlo.constant dense<1.000000e-03> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v59 = stablehlo.multiply %v57, %v58 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v60 = stablehlo.subtract %w, %v59 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    return %v37, %v60, %v53, %v46, %v32 : tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
+}
