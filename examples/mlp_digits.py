@@ -1,6 +1,7 @@
 """MLP classifier on scikit-learn's digits (real data, no download): fp32, naive fp16, fp16 with dynamic
 loss scaling (f32 master weights, see mixed_precision.py), scalify f16, scalify fp8-hybrid (dynamic FP8
-scales) and fp8-static (static FP8 scales), in a normal setting and at a large parameter scale (weights and inputs 2^8 times
+scales), fp8-static (static FP8 scales) and fp8-calibrated (FP8 scales measured on the first step, frozen, measured
+again when a step overflows), in a normal setting and at a large parameter scale (weights and inputs 2^8 times
 larger, as the Scalify paper's MNIST experiment), where plain f16 overflows.
 
     .venv/bin/python examples/mlp_digits.py [--steps 300] [--out docs]
@@ -106,7 +107,8 @@ def run(name, policy, params, data, steps, lr, batch):
     final = jax.tree_util.tree_map(lambda p: jnp.asarray(p, jnp.float32), final)
     x_test = jnp.asarray(x_test, jnp.float32)
     skipped = getattr(step, "skipped", 0)
-    return losses, float(loss_fn(final, x_test, y_test)), accuracy(final, x_test, y_test), skipped
+    calibrations = step.calibrations(params, inputs, y_train[idx], lr) if policy == "fp8-calibrated" else None
+    return losses, float(loss_fn(final, x_test, y_test)), accuracy(final, x_test, y_test), skipped, calibrations
 
 
 def main(argv=None):
@@ -123,20 +125,24 @@ def main(argv=None):
         lr = 0.1 / scale**2
         data = (jnp.asarray(x_train * scale), jnp.asarray(y_train), jnp.asarray(x_test * scale), jnp.asarray(y_test))
         params = init(jax.random.PRNGKey(SEED), [64, 128, 128, 10], scale)
-        for policy in ["fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static"]:
+        for policy in ["fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static",
+                       "fp8-calibrated"]:
             name = f"{setting} / {policy}"
-            losses, test_loss, test, skipped = run(name, policy, params, data, args.steps, lr, 128)
-            rows.append((setting, policy, losses[-1], test_loss, test, skipped))
+            losses, test_loss, test, skipped, calibrations = run(name, policy, params, data, args.steps, lr, 128)
+            rows.append((setting, policy, losses[-1], test_loss, test, skipped, calibrations))
             curves[name] = losses
-    table = ["| setting | run | final train loss | test loss | test accuracy | steps skipped |", "|---|---|---|---|---|---|"]
-    table += [f"| {s} | {p} | {l:.4f} | {t:.4f} | {a:.3f} | {k} |" for s, p, l, t, a, k in rows]
+    table = ["| setting | run | final train loss | test loss | test accuracy | steps skipped | FP8 calibrations |",
+             "|---|---|---|---|---|---|---|"]
+    table += [f"| {s} | {p} | {l:.4f} | {t:.4f} | {a:.3f} | {k} | {'' if c is None else c} |"
+              for s, p, l, t, a, k, c in rows]
     print("\n".join(table))
     args.out.mkdir(parents=True, exist_ok=True)
     command = f".venv/bin/python examples/mlp_digits.py --steps {args.steps}"
     (args.out / "mlp_digits.md").write_text(
         f"# MLP on digits\n\n`{command}` (seed {SEED}; 64-128-128-10 ReLU MLP, SGD, batch 128, 75/25 split; "
         f"run {datetime.date.today()}, jax {jax.__version__}). fp16-loss-scaling: f32 master weights, f16 forward and "
-        f"backward, dynamic loss scaling from 2^15; a skipped step is one whose gradients overflowed.\n\n"
+        f"backward, dynamic loss scaling from 2^15; a skipped step is one whose gradients overflowed. FP8 calibrations: "
+        f"how many times fp8-calibrated measured and froze its scales (the first step, and each step that overflowed).\n\n"
         + "\n".join(table) + "\n\n![loss curves](mlp_digits.png)\n"
     )
     import matplotlib

@@ -52,7 +52,8 @@ def test_gpt_shakespeare_script_writes_its_table_and_plot(tmp_path):
 
     text = tmp_path / "text.txt"
     text.write_text((pathlib.Path(gpt_shakespeare.__file__).read_text()) * 4)
-    runs = ["fp32:0", "fp32:1", "bf16:0", "fp16-loss-scaling:0", "naive-fp16:0", "scalify-f16:0", "fp8-hybrid:0"]
+    runs = ["fp32:0", "fp32:1", "bf16:0", "fp16-loss-scaling:0", "naive-fp16:0", "scalify-f16:0", "fp8-hybrid:0",
+            "fp8-calibrated:0"]
     results = gpt_shakespeare.main(["--steps", "4", "--layers", "1", "--d-model", "32", "--block", "16", "--batch", "4",
                                     "--text", str(text), "--out", str(tmp_path), "--runs", *runs])
     assert len(results) == len(runs)
@@ -60,6 +61,7 @@ def test_gpt_shakespeare_script_writes_its_table_and_plot(tmp_path):
         assert len(result["losses"]) == 4 and result["validation"][-1][0] == 4, run
         if run != "naive-fp16":
             assert np.all(np.isfinite(result["losses"])), run
+    assert results[("fp8-calibrated", 0)]["calibrations"] >= 1
     table = (tmp_path / "gpt_shakespeare.md").read_text()
     assert all(f"| {run.split(':')[0]} |" in table for run in runs)
     assert (tmp_path / "gpt_shakespeare.png").stat().st_size > 0
@@ -70,11 +72,11 @@ def test_mlp_digits_script_writes_its_table_and_plot(tmp_path):
 
     rows = mlp_digits.main(["--steps", "3", "--out", str(tmp_path)])
     assert {policy for _, policy, *_ in rows} == {
-        "fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static"
+        "fp32", "naive-fp16", "fp16-loss-scaling", "scalify-f16", "fp8-hybrid", "fp8-static", "fp8-calibrated"
     }
     # At parameter scale 2^8 the f16 forward pass overflows: loss scaling skips every step.
     scaled = {policy: row for setting, policy, *row in rows if setting != "unit scale"}
-    assert scaled["fp16-loss-scaling"][-1] == 3
+    assert scaled["fp16-loss-scaling"][-2] == 3
     assert "fp16-loss-scaling" in (tmp_path / "mlp_digits.md").read_text()
     assert (tmp_path / "mlp_digits.png").stat().st_size > 0
 
