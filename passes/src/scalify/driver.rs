@@ -287,13 +287,7 @@ fn rewrite_function<'c: 'a, 'a>(
         && ir::string_attribute(&function, "sym_name").as_deref() == Some("main");
     if calibrated {
         let block = block.to_raw().ptr as usize;
-        rw.calibration = Some(Calibration {
-            block,
-            operands: 0,
-            measured: Vec::new(),
-            frozen: Default::default(),
-            products: Vec::new(),
-        });
+        rw.calibration = Some(Calibration { block, operands: 0, measured: Vec::new(), frozen: Default::default() });
     }
     let scaled_arguments = bind_arguments(&mut rw, block, &plan)?;
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
@@ -312,7 +306,7 @@ fn rewrite_function<'c: 'a, 'a>(
         Some(calibration) => {
             let mode = if options.fp8_calibration.is_some() { "frozen" } else { "measure" };
             rw.report.fp8_calibration = Some((mode, calibration.operands));
-            Some(calibration_result(&mut rw, calibration)?)
+            Some(calibration_result(&mut rw, calibration, &returned)?)
         }
         None => None,
     };
@@ -429,12 +423,12 @@ fn bind_results<'c: 'a, 'a>(
 }
 
 /// The extra result of a function under calibration: measuring, the scales of its FP8 operands in
-/// program order (`tensor<Nxf32>`); frozen, the overflow flag (`tensor<i1>`, true when an FP8 product
-/// is not finite: a cast beyond its format's range at its frozen scale made NaN or inf). One
-/// reduction per FP8 dot, over the product the dot's epilogue reads anyway.
+/// program order (`tensor<Nxf32>`); frozen, the overflow flag (`tensor<i1>`, true when any float
+/// result is not finite: a cast beyond its format's range made NaN or inf, or the step itself did).
 fn calibration_result<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     calibration: Calibration<'c, 'a>,
+    returned: &[Value<'c, 'a>],
 ) -> Result<Value<'c, 'a>, FunctionError> {
     let builder = rw.builder();
     let f32 = ElementType::F32.to_mlir(rw.context);
@@ -459,21 +453,17 @@ fn calibration_result<'c: 'a, 'a>(
             calibration.operands
         )));
     }
-    // Per product, 1 where an element is not finite; the largest over all products.
-    let mut overflowed: Option<Value> = None;
-    for value in &calibration.products {
+    // Per float result, 1 where an element is not finite; the largest over all results.
+    let mut overflowed = builder.scalar_f32(0.0);
+    for value in returned.iter().filter(|v| is_float_tensor(v.r#type())) {
         let finite = builder.is_finite(*value);
-        let ty = scalify_dialect::types::with_element(finite.r#type(), f32).expect("ranked product");
+        let ty = scalify_dialect::types::with_element(finite.r#type(), f32).expect("ranked result");
         let flags =
             builder.value("stablehlo.select", &[finite, builder.splat(ty, 0.0), builder.splat(ty, 1.0)], ty, &[]);
         let rank = scalify_dialect::types::shape_of(ty).map_or(0, |s| s.len());
         let any = if rank == 0 { flags } else { builder.reduce_all(flags, "stablehlo.maximum", 0.0) };
-        overflowed = Some(match overflowed {
-            Some(so_far) => builder.elementwise("stablehlo.maximum", &[so_far, any]),
-            None => any,
-        });
+        overflowed = builder.elementwise("stablehlo.maximum", &[overflowed, any]);
     }
-    let overflowed = overflowed.unwrap_or_else(|| builder.scalar_f32(0.0));
     let i1 = melior::ir::r#type::IntegerType::new(rw.context, 1).into();
     let direction = Attribute::parse(rw.context, "#stablehlo<comparison_direction GT>").expect("direction");
     let flag_type = scalify_dialect::types::tensor_type(&[], i1);

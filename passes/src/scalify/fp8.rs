@@ -139,7 +139,7 @@ fn to_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, format
 
 /// One operand at a frozen calibrated scale 2^exponent: a constant factor, no statistic. Not
 /// clamped: a value the calibration did not foresee converts to NaN (E4M3FN) or inf (E5M2), which
-/// reaches the dot's product, where the overflow flag (`driver::calibration_result`) sees it.
+/// reaches the step's outputs, where the overflow flag (`driver::calibration_result`) sees it.
 fn frozen_fp8<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     operand: Scaled<'c, 'a>,
@@ -309,11 +309,6 @@ fn bind_product<'c: 'a, 'a>(
     rw.bind_scaled(op.result(0).expect("one result").into(), scaled);
     record.lowered = true;
     let calibrated = rw.calibration.as_ref().is_some_and(|c| c.block == rw.point_block());
-    if calibrated && rw.options.fp8_calibration.is_some() {
-        // An operand beyond its format at a frozen scale converted to NaN or inf, which every product
-        // it enters carries (NaN * 0 is NaN): the overflow flag reads the products.
-        rw.calibration.as_mut().expect("calibrated").products.push(product);
-    }
     record.reason = match cast_statistic(rw) {
         _ if calibrated && rw.options.fp8_calibration.is_some() => format!("{lowering}: operand scales calibrated"),
         None => format!("{lowering}: operand scales from propagation"),

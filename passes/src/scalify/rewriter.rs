@@ -124,14 +124,12 @@ pub struct Rewriter<'c, 'a> {
 
 /// The FP8 operands of a function under calibration (`fp8-scales=calibrated`): those cast in its
 /// body's block (casts inside regions are rescaled every step), counted in program order, with their
-/// scales when measuring, and when frozen the casts made so far and the FP8 products (what the
-/// overflow flag reads).
+/// scales when measuring and the frozen casts made so far.
 pub struct Calibration<'c, 'a> {
     pub block: usize,
     pub operands: usize,
     pub measured: Vec<Value<'c, 'a>>,
     pub frozen: HashMap<(Fp8CastKey, i32), Fp8Cast<'c, 'a>>,
-    pub products: Vec<Value<'c, 'a>>,
 }
 
 /// Where the insertion point was: its block and the op just before it.
