@@ -7,7 +7,7 @@ FOLDER holds `<name>.original.mlir` and the rewrites `<name>.<variant>.mlir` (wi
 two child processes (XLA reads its flags once): with XLA's default flags (FP8 dots may become f8
 Triton GEMM fusions) and with Triton GEMMs off (every FP8 dot must become a cuBLASLt FP8 call). The
 table gives, per variant: FP8 dots the report marks, FP8 GEMMs found on each path, kernels in the
-executed computations and the compile time, each as a ratio to the original's. Exits 1 when a dot
+executed computations and the compile time on each path, each as a ratio to the original's. Exits 1 when a dot
 marked FP8 is not an FP8 GEMM on either path.
 
 Needs jax with its CUDA plugin (no GPU, driver or libcuda): `scripts/gpu/aot-check` makes that venv.
@@ -111,6 +111,7 @@ def main():
                     f"but only {unmarked} dots left unmarked ({marked} marked FP8)"
                 )
         ratio = lambda field: default[key][field] / original[field] if original else float("nan")
+        original_cublas = cublas.get(f"{name}.original")
         rows.append(
             dict(
                 module=name,
@@ -122,17 +123,21 @@ def main():
                 kernels_ratio=ratio("kernels"),
                 compile_s=default[key]["compile_s"],
                 compile_ratio=ratio("compile_s"),
+                compile_cublas_ratio=cublas[key]["compile_s"] / original_cublas["compile_s"]
+                if original_cublas
+                else float("nan"),
             )
         )
-    order = {"original": 0, "f16": 1, "fp8": 2, "fp8-static": 3}
+    order = {"original": 0, "f16": 1, "fp8": 2, "fp8-static": 3, "fp8-calibrated": 4}
     rows.sort(key=lambda r: (r["module"], order.get(r["variant"], 9), r["variant"]))
     print("| module | variant | dots marked FP8 | FP8 GEMMs (default: Triton or cuBLASLt) | FP8 GEMMs (Triton off: "
-          "cuBLASLt) | kernels | vs original | GPU compile s | vs original |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "cuBLASLt) | kernels | vs original | GPU compile s | vs original | GPU compile vs original, Triton off |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['module']} | {r['variant']} | {r['marked_fp8']} | {r['fp8_gemms_default']} | {r['fp8_gemms_cublas']} "
-            f"| {r['kernels']} | {r['kernels_ratio']:.2f}x | {r['compile_s']:.1f} | {r['compile_ratio']:.2f}x |"
+            f"| {r['kernels']} | {r['kernels_ratio']:.2f}x | {r['compile_s']:.1f} | {r['compile_ratio']:.2f}x "
+            f"| {r['compile_cublas_ratio']:.2f}x |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
