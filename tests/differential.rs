@@ -165,9 +165,20 @@ fn check(seed: u64, program: &Program, twins: &[Twins]) -> Checked {
     for Twins { format, rounded, range } in twins {
         let (scalified, _) = scalify_text(&program.text, format.options);
         let actual = run(&scalified, &inputs);
+        let unit = 2f64.powi(-(format.rounding.elementwise.min(format.rounding.dot_operands) as i32));
+        // An output finite and within FLOOR units of the format's precision holds whatever the twins
+        // say (the bound is at least that): the twins run only when some output is not (most
+        // programs at bf16 and FP8 never need them; a compile and a run saved per twin).
+        let holds_without_twins = |(a, e): (&HostArray, &HostArray)| {
+            let c = stats(a, e);
+            c.nan_expected + c.inf_expected > 0
+                || (c.nan_actual + c.inf_actual == 0 && c.rel_l2_error <= FLOOR * unit)
+        };
+        if actual.iter().zip(&expected).all(holds_without_twins) {
+            continue;
+        }
         let rounded = run(rounded, &inputs);
         let range = range.as_ref().map(|t| run(t, &inputs));
-        let unit = 2f64.powi(-(format.rounding.elementwise.min(format.rounding.dot_operands) as i32));
         for (i, ((a, t), e)) in actual.iter().zip(&rounded).zip(&expected).enumerate() {
             let c = stats(a, e);
             if c.nan_expected + c.inf_expected > 0 {
