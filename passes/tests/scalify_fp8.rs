@@ -101,6 +101,12 @@ fn calibration_of_another_module_is_refused() {
     assert!(message.contains("fp8-calibration has 3 scales, but main has 2 FP8 operands"), "{message}");
     let (_, report) = scalify(module, "preset=fp8-calibrated fp8-calibration=1,2");
     assert_eq!(report.fp8_calibration, Some(("frozen", 2)));
+    // torch-mlir names its entry `forward`: a single public function is the entry too.
+    let (_, report) = scalify(&module.replace("@main", "@forward"), "preset=fp8-calibrated");
+    assert_eq!(report.fp8_calibration, Some(("measure", 2)));
+    let two = format!("{module}\n{}", module.replace("@main", "@other")).replace("@main", "@first");
+    let error = scalify_module_text(two.as_bytes(), "preset=fp8-calibrated").unwrap_err().render("<test>");
+    assert!(error.contains("needs an entry function"), "{error}");
 
     let looped = r#"func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x32xf32>) -> tensor<16x32xf32> {
       %c0 = stablehlo.constant dense<0> : tensor<i32>

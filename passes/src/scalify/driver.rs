@@ -265,10 +265,12 @@ fn scale_attributes<'c>(context: &'c melior::Context, function: &OperationRef<'c
     Attribute::parse(context, &text).unwrap_or_else(|| Attribute::parse(context, "{}").expect("empty dictionary"))
 }
 
+/// `entry`: whether this is the function calibrated FP8 scales are measured in (see `entry_point`).
 fn rewrite_function<'c: 'a, 'a>(
     context: &'c melior::Context,
     function: OperationRef<'c, 'a>,
     options: &Options,
+    entry: bool,
     report: &mut Report,
 ) -> Result<(), FunctionError> {
     let Some(block) = function.region(0).ok().and_then(|r| r.first_block()) else { return Ok(()) };
@@ -283,9 +285,7 @@ fn rewrite_function<'c: 'a, 'a>(
         let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
         rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);
     }
-    let calibrated = options.fp8_scales == Fp8Scales::Calibrated
-        && ir::string_attribute(&function, "sym_name").as_deref() == Some("main");
-    if calibrated {
+    if entry && options.fp8_scales == Fp8Scales::Calibrated {
         let block = block.to_raw().ptr as usize;
         rw.calibration = Some(Calibration { block, operands: 0, measured: Vec::new(), frozen: Default::default() });
     }
@@ -540,6 +540,21 @@ fn merge(into: &mut Report, from: Report) {
     into.fp8_calibration = into.fp8_calibration.or(from.fp8_calibration);
 }
 
+/// The module's entry function, as a runtime calls it: the one named `main`, else its only public
+/// function (torch-mlir's `forward`).
+fn entry_point<'c, 'a>(functions: &[OperationRef<'c, 'a>]) -> Option<*mut std::ffi::c_void> {
+    let named = |f: &&OperationRef| ir::string_attribute(f, "sym_name").as_deref() == Some("main");
+    if let Some(main) = functions.iter().find(named) {
+        return Some(main.to_raw().ptr);
+    }
+    let public: Vec<&OperationRef> =
+        functions.iter().filter(|f| ir::string_attribute(f, "sym_visibility").is_none_or(|v| v == "public")).collect();
+    match public[..] {
+        [only] => Some(only.to_raw().ptr),
+        _ => None,
+    }
+}
+
 /// Runs scalify on every function of `module`. In strict mode a fallback is an error.
 pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options) -> Result<Report, MlirError> {
     let mut report = Report::default();
@@ -547,7 +562,16 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
         block_ops(module.body()).into_iter().filter(|op| op_name(op) == "func.func").collect();
     let called = called_functions(module);
     refuse_gspmd_manual_with_dynamic_scales(module, options)?;
+    let entry = entry_point(&functions);
+    if options.fp8_scales == Fp8Scales::Calibrated && entry.is_none() {
+        return Err(MlirError::new(
+            "scalify: fp8-scales=calibrated needs an entry function to measure and freeze its FP8 scales in: \
+             one named main, or a single public function",
+            Vec::new(),
+        ));
+    }
     for function in functions {
+        let is_entry = entry.as_ref() == Some(&function.to_raw().ptr);
         context.take_diagnostics();
         // A function some call refers to keeps its signature: the call sites were not rewritten to
         // pass (data, scale) pairs (`scalify-inline` first removes such calls).
@@ -556,7 +580,7 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
             Some(name) if called.contains(&name) => &Options { signature: SignatureMode::Keep, ..options.clone() },
             _ => options,
         };
-        match rewrite_function(context.mlir(), function, options, &mut report) {
+        match rewrite_function(context.mlir(), function, options, is_entry, &mut report) {
             Ok(()) => {}
             Err(FunctionError::Unsupported(reason)) => {
                 return Err(MlirError::new(format!("scalify: {reason}"), Vec::new()));

@@ -91,7 +91,12 @@ pub const RULES: &[Rule] = &[
     // Homogeneous functions with power-of-two scales.
     rule("stablehlo.sqrt", Sqrt, Vote, "sqrt(a*k), R(sqrt(sa)) with k = sa/R(sqrt(sa))^2 in {1, 2}"),
     rule("stablehlo.rsqrt", Rsqrt, Vote, "rsqrt(a*k), 1/R(sqrt(sa))"),
-    rule("stablehlo.power", Power, Vote, "a^n, sa^n for a splat exponent n in {-1, 0, 1}; otherwise unscaled (|n| >= 2 would move the data's exponent n-fold)"),
+    rule(
+        "stablehlo.power",
+        Power,
+        Vote,
+        "a^n, sa^n for a splat exponent n in {-1, 0, 1}; otherwise unscaled (|n| >= 2 would move the data's exponent n-fold)",
+    ),
     // Non-homogeneous functions of bounded result: computed on unscaled f32 values, result scale 1.
     rule("stablehlo.log", Unscaled, Vote, "log(a*sa), 1"),
     rule("stablehlo.log_plus_one", Unscaled, Vote, "log1p(a*sa), 1"),
