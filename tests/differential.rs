@@ -171,8 +171,7 @@ fn check(seed: u64, program: &Program, twins: &[Twins]) -> Checked {
         // programs at bf16 and FP8 never need them; a compile and a run saved per twin).
         let holds_without_twins = |(a, e): (&HostArray, &HostArray)| {
             let c = stats(a, e);
-            c.nan_expected + c.inf_expected > 0
-                || (c.nan_actual + c.inf_actual == 0 && c.rel_l2_error <= FLOOR * unit)
+            c.nan_expected + c.inf_expected > 0 || (c.nan_actual + c.inf_actual == 0 && c.rel_l2_error <= FLOOR * unit)
         };
         if actual.iter().zip(&expected).all(holds_without_twins) {
             continue;
