@@ -152,10 +152,12 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
             bind_scaled_results(rw, op, new, scale, 1.0);
         } else {
             // A sum of n unit values has RMS sqrt(n): its data is divided by R(sqrt(n)). Not in f32
-            // data, whose range needs no help, and where the multiply between two sums would keep
-            // XLA from merging them into one reduction as it merges the original's (reduce of
-            // reduce: another summation order, so the f32 rewrite would not be exact).
-            let r = if rw.data_element() == ElementType::F32 {
+            // data at a static scale (the exact rewrite), whose range needs no help, and where the
+            // multiply between two sums would keep XLA from merging them into one reduction as it
+            // merges the original's (reduce of reduce: another summation order). (With run-time
+            // scales the division stays: without it, the GPT step at f32 with every input at its own
+            // run-time scale gave NaN in one parameter's update; not diagnosed.)
+            let r = if rw.data_element() == ElementType::F32 && matches!(scale, Scale::Static(_)) {
                 1.0
             } else {
                 pow2::round((reduced_count(&op)?.max(1) as f64).sqrt() as f32, rw.options.rounding)
