@@ -138,7 +138,19 @@ const REWRITES: &[(&str, &str)] = &[
     ("f16 with its defaults (f32 update, boundary rescale)", "data-type=f16"),
     ("FP8 matmuls, dynamic scales (fp8-hybrid, signature=keep)", "preset=fp8-hybrid signature=keep"),
     ("FP8 matmuls, static scales (fp8-static)", "preset=fp8-static"),
+    // Frozen at the scales the measuring rewrite returns on these inputs (see `calibrated`).
+    ("FP8 matmuls, calibrated scales (fp8-calibrated, frozen)", "preset=fp8-calibrated"),
 ];
+
+/// `options` with `fp8-calibration=` set to the scales the measuring rewrite returns on `inputs` (its
+/// last result: one power-of-two scale per FP8 operand), as `scalify.jit` freezes them.
+fn calibrated(client: &Client, text: &[u8], options: &str, inputs: &[scalify_runtime::HostArray]) -> String {
+    let (measuring, _) = rewrite(text, options);
+    let outputs = client.compile(&measuring).unwrap().run(inputs).unwrap();
+    let scales = outputs.last().expect("the measured scales").to_f64();
+    let exponents: Vec<String> = scales.iter().map(|s| (s.log2().round() as i32).to_string()).collect();
+    format!("{options} fp8-calibration={}", exponents.join(","))
+}
 
 fn rewrite(text: &[u8], options: &str) -> (Vec<u8>, scalify_passes::scalify::Report) {
     let (text, report) = scalify_passes::scalify_module_text(text, options).expect("scalify runs");
@@ -172,7 +184,12 @@ fn runtime(modules: &[PathBuf], runs: usize) {
         let original = client.compile(&text).unwrap();
         let original_compile = start.elapsed();
         for (label, options) in REWRITES {
-            let (rewritten, report) = rewrite(&text, options);
+            let options = if options.contains("fp8-calibrated") {
+                calibrated(&client, &text, options, &inputs)
+            } else {
+                options.to_string()
+            };
+            let (rewritten, report) = rewrite(&text, &options);
             let start = Instant::now();
             let executable = client.compile(&rewritten).unwrap();
             let compile = start.elapsed();
