@@ -154,9 +154,11 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
             // A sum of n unit values has RMS sqrt(n): its data is divided by R(sqrt(n)). Not in f32
             // data at a static scale (the exact rewrite), whose range needs no help, and where the
             // multiply between two sums would keep XLA from merging them into one reduction as it
-            // merges the original's (reduce of reduce: another summation order). (With run-time
-            // scales the division stays: without it, the GPT step at f32 with every input at its own
-            // run-time scale gave NaN in one parameter's update; not diagnosed.)
+            // merges the original's (reduce of reduce: another summation order). With run-time
+            // scales the division stays: f32 data takes no range statistic, and on the GPT step with
+            // every input at its own run-time scale a positional embedding's gradient holds data near
+            // 1e19 (its scale 2^-60 from the inputs' scales carried through the backward pass), which
+            // Adam's square took past f32 without the division's factor 4.
             let r = if rw.data_element() == ElementType::F32 && matches!(scale, Scale::Static(_)) {
                 1.0
             } else {
