@@ -155,10 +155,11 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
             // data at a static scale (the exact rewrite), whose range needs no help, and where the
             // multiply between two sums would keep XLA from merging them into one reduction as it
             // merges the original's (reduce of reduce: another summation order). With run-time
-            // scales the division stays: f32 data takes no range statistic, and on the GPT step with
-            // every input at its own run-time scale a positional embedding's gradient holds data near
-            // 1e19 (its scale 2^-60 from the inputs' scales carried through the backward pass), which
-            // Adam's square took past f32 without the division's factor 4.
+            // scales the division stays: without it, the GPT step at f32 with every input at its own
+            // run-time scale got an inf scale in Adam's `(1 - b1) * g * g` for one parameter, its
+            // data (1e-16) and both operand scales (2^21, 2^26) finite: `ScaleMath::mul` multiplies
+            // two run-time bases at run time and their static factors at compile time, and the
+            // bases' product can pass f32's range where the scale itself does not (open).
             let r = if rw.data_element() == ElementType::F32 && matches!(scale, Scale::Static(_)) {
                 1.0
             } else {
