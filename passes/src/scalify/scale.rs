@@ -97,8 +97,11 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
             (Scale::Static(x), _) | (_, Scale::Static(x)) if x == 0.0 => Scale::Static(0.0),
             (Scale::Static(x), Scale::Dynamic { base, factor })
             | (Scale::Dynamic { base, factor }, Scale::Static(x)) => self.with_factor(base, factor as f64 * x as f64),
-            (Scale::Dynamic { base: x, factor: fx }, Scale::Dynamic { base: y, factor: fy }) => {
-                self.with_factor(self.builder.elementwise("stablehlo.multiply", &[x, y]), fx as f64 * fy as f64)
+            // Each operand's scale is in f32's range, but a base may sit far outside it with its
+            // factor bringing it back (2^100 * 2^-80): the bases' product could pass f32's range
+            // where the scale does not. Each factor is applied to its base first.
+            (Scale::Dynamic { .. }, Scale::Dynamic { .. }) => {
+                Scale::dynamic(self.builder.elementwise("stablehlo.multiply", &[self.value(a), self.value(b)]))
             }
         }
     }
