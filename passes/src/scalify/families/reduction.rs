@@ -152,15 +152,10 @@ pub fn reduce<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
             bind_scaled_results(rw, op, new, scale, 1.0);
         } else {
             // A sum of n unit values has RMS sqrt(n): its data is divided by R(sqrt(n)). Not in f32
-            // data at a static scale (the exact rewrite), whose range needs no help, and where the
-            // multiply between two sums would keep XLA from merging them into one reduction as it
-            // merges the original's (reduce of reduce: another summation order). With run-time
-            // scales the division stays: without it, the GPT step at f32 with every input at its own
-            // run-time scale got an inf scale in Adam's `(1 - b1) * g * g` for one parameter, its
-            // data (1e-16) and both operand scales (2^21, 2^26) finite: `ScaleMath::mul` multiplies
-            // two run-time bases at run time and their static factors at compile time, and the
-            // bases' product can pass f32's range where the scale itself does not (open).
-            let r = if rw.data_element() == ElementType::F32 && matches!(scale, Scale::Static(_)) {
+            // data, whose range needs no help, and where the multiply between two sums would keep
+            // XLA from merging them into one reduction as it merges the original's (reduce of
+            // reduce: another summation order, so the f32 rewrite would not be exact).
+            let r = if rw.data_element() == ElementType::F32 {
                 1.0
             } else {
                 pow2::round((reduced_count(&op)?.max(1) as f64).sqrt() as f32, rw.options.rounding)
