@@ -347,12 +347,15 @@ class _Calibrated:
     MARGIN = 1
 
     def _freeze(self, scales):
-        exponents = np.round(np.log2(np.asarray(scales, np.float64))).astype(int) + self.MARGIN
+        # An all-zero operand (at scale 0) has no exponent: the format's smallest normal one serves.
+        with np.errstate(divide="ignore"):
+            log2 = np.log2(np.asarray(scales, np.float64))
+        exponents = np.round(np.nan_to_num(log2, neginf=-126.0, posinf=127.0)).astype(int) + self.MARGIN
         # A recalibration only raises scales: the operand that overflowed gets room, the others keep
         # the room they had (a scale lowered by one batch would overflow on the next).
         if self.exponents is not None and len(self.exponents) == len(exponents):
             exponents = np.maximum(exponents, self.exponents)
-        self.exponents = np.minimum(exponents, 127)
+        self.exponents = np.clip(exponents, -126, 127)
         calibration = ",".join(str(e) for e in self.exponents)
         self.frozen = self._compile_step(dataclasses.replace(self._policy, fp8_calibration=calibration))
         self.calibrations += 1
