@@ -1,0 +1,35 @@
+// differential seed=4003742
+// inputs 8x4:3e-5:signed 4x4:2e4:signed 4:2e4:signed 4x4:1e-6:positive
+// found: f32 output 0 differs beyond ulps: Comparison { count: 1, max_abs_error: 7.444414907307163e-39, max_rel_error: 0.00013764915617989524, rel_l2_error: 0.00013764915617989524, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<8x4xf32>, %w: tensor<4x4xf32>, %b: tensor<4xf32>, %v: tensor<4x4xf32>) -> (tensor<f32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<8x4xf32>) {
+    %v1 = stablehlo.dot_general %x, %x, contracting_dims = [0] x [0] : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<4x4xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.multiply %b, %b : tensor<4xf32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.dot_general %x, %v1, contracting_dims = [1] x [0] : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32> loc("jit(step)/jvp(model)/op")
+    %v4 = stablehlo.maximum %v1, %w : tensor<4x4xf32> loc("jit(step)/jvp(model)/op")
+    %v5 = stablehlo.multiply %x, %v3 : tensor<8x4xf32> loc("jit(step)/jvp(model)/op")
+    %v6 = stablehlo.dot_general %x, %v4, contracting_dims = [1] x [1] : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32> loc("jit(step)/jvp(model)/op")
+    %v7 = stablehlo.multiply %v5, %v5 : tensor<8x4xf32> loc("jit(step)/jvp(model)/op")
+    %v8 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v9 = stablehlo.reduce(%v7 init: %v8) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x4xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v10 = stablehlo.constant dense<3.125e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v11 = stablehlo.multiply %v9, %v10 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v12 = stablehlo.minimum %v6, %v6 : tensor<8x4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v13 = stablehlo.multiply %v2, %v2 : tensor<4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v14 = stablehlo.dot_general %v12, %v6, contracting_dims = [0] x [0] : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<4x4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v15 = stablehlo.dot_general %v6, %v5, contracting_dims = [0] x [0] : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<4x4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v16 = stablehlo.minimum %v14, %v14 : tensor<4x4xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v17 = stablehlo.constant dense<9.000000e-01> : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v18 = stablehlo.multiply %v, %v17 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v19 = stablehlo.multiply %v16, %v16 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v20 = stablehlo.constant dense<1.000000e-01> : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v21 = stablehlo.multiply %v19, %v20 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v22 = stablehlo.add %v18, %v21 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v23 = stablehlo.sqrt %v22 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v24 = stablehlo.constant dense<1.000000e-08> : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v25 = stablehlo.add %v23, %v24 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v26 = stablehlo.divide %v16, %v25 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v27 = stablehlo.constant dense<1.000000e-03> : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v28 = stablehlo.multiply %v26, %v27 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    %v29 = stablehlo.subtract %w, %v28 : tensor<4x4xf32> loc("jit(step)/adamw/op")
+    return %v11, %v29, %v22, %v16, %v6 : tensor<f32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<8x4xf32>
+}
