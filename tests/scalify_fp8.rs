@@ -126,6 +126,12 @@ fn gpt_step_with_the_fp8_hybrid_preset() {
     assert!(loss.max_rel_error < 1e-2, "GPT loss with fp8-hybrid: {loss:?}");
 }
 
+/// Run-time power-of-two roundings of scales (each is a `bitcast_convert` pair): none where every
+/// scale is a compile-time constant.
+fn bitcasts(text: &str) -> usize {
+    text.matches("stablehlo.bitcast_convert").count()
+}
+
 /// FP8 at static scales (`preset=fp8-static`): on every fixture, no statistic of any kind and no
 /// run-time power-of-two rounding (every scale a compile-time constant), every dot lowered to FP8 as
 /// with dynamic scales, nothing non-finite, and the last output (the steps' loss; the PyTorch blocks'
@@ -135,7 +141,6 @@ fn gpt_step_with_the_fp8_hybrid_preset() {
 #[test]
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn static_fp8_scales_run_no_statistic() {
-    let bitcasts = |text: &str| text.matches("stablehlo.bitcast_convert").count();
     for (name, inputs) in fixtures_with_data() {
         let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
         let (fixed, report) = scalify_text(&original, "preset=fp8-static");
@@ -165,13 +170,12 @@ fn measured_exponents(outputs: &[HostArray]) -> String {
 /// power-of-two scale per FP8 operand; frozen at those scales, the rewrite has no statistic and no
 /// run-time rounding, returns what the measuring step returned on the same inputs (the same FP8 data
 /// at the same scales; within 1e-6 relative L2, as XLA fuses the f32 arithmetic around the measuring
-/// statistics differently: measured, ulps on one GPT output), with the overflow flag down. With every float input 16 times larger
-/// (beyond E4M3's headroom of 3.5 at the frozen scales) the flag fires, where the original and the
-/// measuring step stay finite.
+/// statistics differently: measured, ulps on one GPT output), with the overflow flag down. With every
+/// float input 16 times larger (beyond E4M3's headroom of 3.5 at the frozen scales) the flag fires,
+/// where the original and the measuring step stay finite.
 #[test]
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn calibrated_fp8_scales_freeze_what_they_measured() {
-    let bitcasts = |text: &str| text.matches("stablehlo.bitcast_convert").count();
     for (name, inputs) in fixtures_with_data() {
         let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
         let (measuring, measure_report) = scalify_text(&original, "preset=fp8-calibrated");
