@@ -71,15 +71,32 @@ pub const RULES: &[Rule] = &[
     ),
     rule("stablehlo.subtract", Sum, Saturate, "a*sa/S - b*sb/S, S = R(sqrt(sa^2+sb^2))"),
     // Selections: every float operand brought to the largest scale; 0 and +-inf splats take any scale.
-    rule("stablehlo.maximum", AlignMax, Saturate, "max(a*sa/S, b*sb/S), S = max(sa, sb)"),
-    rule("stablehlo.minimum", AlignMax, Saturate, "min(a*sa/S, b*sb/S), S = max(sa, sb)"),
+    // Element-wise choices (max, min, select) can take every element from the smaller operand, which
+    // the larger scale flushes in f16: scales that may lie far apart choose in f32, rescaled from the max.
+    rule(
+        "stablehlo.maximum",
+        Choose,
+        Saturate,
+        "max(a*sa/S, b*sb/S), S = max(sa, sb); f16, far apart: in f32, R(max|y|)",
+    ),
+    rule(
+        "stablehlo.minimum",
+        Choose,
+        Saturate,
+        "min(a*sa/S, b*sb/S), S = max(sa, sb); f16, far apart: in f32, R(max|y|)",
+    ),
     rule(
         "stablehlo.clamp",
         Clamp,
         Saturate,
         "two finite bounds (0 counts): S = max(s_lo, s_hi); an open side: S = sx, bounds saturating",
     ),
-    rule("stablehlo.select", AlignMax, Saturate, "select(p, a*sa/S, b*sb/S), S = max(sa, sb)"),
+    rule(
+        "stablehlo.select",
+        Choose,
+        Saturate,
+        "select(p, a*sa/S, b*sb/S), S = max(sa, sb); f16, far apart: in f32, R(max|y|)",
+    ),
     rule("stablehlo.concatenate", AlignMax, Vote, "inputs at S = max of scales"),
     rule("stablehlo.pad", AlignMax, Saturate, "pad(a, v) at S = max(sa, sv)"),
     rule("stablehlo.dynamic_update_slice", AlignMax, Vote, "operand and update at S = max of scales"),

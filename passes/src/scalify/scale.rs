@@ -41,6 +41,17 @@ impl<'c, 'a> Scale<'c, 'a> {
     pub fn is_one(&self) -> bool {
         self.as_static() == Some(1.0)
     }
+
+    /// `self / other` where it is known at compile time (both static, or one run-time base).
+    pub fn ratio_to(&self, other: &Scale) -> Option<f32> {
+        match (self, other) {
+            (Scale::Static(x), Scale::Static(y)) => Some(x / y),
+            (Scale::Dynamic { factor: x, .. }, Scale::Dynamic { factor: y, .. }) if same_base(self, other) => {
+                Some(x / y)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Whether two dynamic scales share their run-time base.

@@ -1,7 +1,7 @@
 // abs, minimum, logistic, sine, reduce_precision and if, at f16 before CHLO legalization (x * 1/8
 // is x's data at scale 1/8, y at scale 1):
 // - abs: the data's absolute value, the scale stays;
-// - minimum (align-max): |x| joins y at the larger scale, 1 (its data * 1/8);
+// - minimum (choose; scales 2^3 apart, within its spread): |x| joins y at the larger scale, 1 (its data * 1/8);
 // - logistic (unscaled): of the true value (data * 1/8, in f32), stored at scale 1;
 // - sine (contracting): stored at min(sx, 1) = 1/8 (the result * 8);
 // - reduce_precision (at-input-scale): the rounding is of the true value, re-expressed at 1/8;

@@ -242,13 +242,60 @@ pub fn align_max<'c: 'a, 'a>(
     Ok(())
 }
 
+/// max, min, select: each element is taken from one operand, so the result may be as small as the
+/// smaller one everywhere (`max(x, -y^2)` of y^2 near 1e12 is x). At the larger scale its data
+/// falls below f16's normal range once the scales lie about 2^14 apart, where a per-tensor rounding
+/// of the result loses nothing. So in a data type of f16's range, with two voting operands whose
+/// scales are not known to lie within `CHOICE_SPREAD`, the choice is made in f32 (each operand
+/// aligned there) and the result takes its scale from its max at run time (`range_rescales`).
+pub fn choose<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    sentinels: Sentinels,
+) -> Result<(), String> {
+    let voting: Vec<Scaled> = operands(&op)
+        .into_iter()
+        .filter(|v| is_float(*v))
+        .map(|v| rw.scaled(v))
+        .filter(|s| !s.invariant && !(s.sentinel && sentinels == Sentinels::Saturate))
+        .collect();
+    let near = |a: &Scale, b: &Scale| a.ratio_to(b).is_some_and(|r| (1.0 / CHOICE_SPREAD..=CHOICE_SPREAD).contains(&r));
+    let far_apart = matches!(&voting[..], [a, b] if !near(&a.scale, &b.scale));
+    if !(far_apart && narrower_than_f32(rw)) {
+        return align_max(rw, op, sentinels);
+    }
+    let builder = rw.builder();
+    let common = ScaleMath::new(&builder, rw.options.rounding).max(voting[0].scale, voting[1].scale);
+    let data: Vec<Value> = operands(&op)
+        .into_iter()
+        .map(|v| match rw.lookup(v) {
+            Mapped::Scaled(s) => {
+                let wide = rw.convert(s.data, ElementType::F32);
+                rw.rescale(Scaled { data: wide, ..s }, common)
+            }
+            Mapped::Plain(v) => v,
+        })
+        .collect();
+    let chosen = builder.value(&op_name(&op), &data, data[data.len() - 1].r#type(), &[]);
+    let result = rw.normalize(chosen, common, Statistic::Max, 0.0);
+    rw.report.range_rescales += 1;
+    bind_one(rw, op, result);
+    Ok(())
+}
+
+/// How far apart two scales may lie for `choose` to align its operands in the data type: the
+/// smaller operand's data, of magnitude near 1, stays 2^6 inside f16's normal range.
+const CHOICE_SPREAD: f32 = 256.0;
+
 /// clamp(lo, x, hi). With two finite bounds (0 counts) the result is no larger than they are: all
 /// three at their scale s_b, so the result's data is bounded by theirs (a polynomial of it, as in
 /// erf's expansion, stays in range); a huge x overflows to +-inf there, which the clamp maps to its
-/// bound. With an open side (+-inf, a sentinel) the result can be as large as x: at x's scale, where
-/// a bound beyond x's range saturates, which changes nothing, since x's data cannot reach it (at the
-/// bound's scale, `clamp(finfo.min, x, 1)` of x near 1e-4 would flush x, and `clamp(eps, x, inf)`
-/// would overflow every x to inf).
+/// bound. Where the bounds are constants around 0 (`relu6`, `clamp(-4, x, 4)`) the result is also no
+/// larger than x, element by element: at min(sx, s_b), so an x far below its bounds keeps its
+/// precision (at s_b, `clamp(0, 1e-6 * x, 6)` flushes to 0 in f16), and a bound beyond x's range
+/// saturates, which changes nothing. With an open side (+-inf, a sentinel) the result can be as large
+/// as x: at x's scale, bounds saturating likewise (at the bound's scale, `clamp(finfo.min, x, 1)` of x
+/// near 1e-4 would flush x, and `clamp(eps, x, inf)` would overflow every x to inf).
 pub fn clamp<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
@@ -263,7 +310,9 @@ pub fn clamp<'c: 'a, 'a>(
     };
     let closed = finite(&low) && finite(&high);
     let bounds = [low, high].into_iter().filter(|b| !b.invariant).map(|b| b.scale).reduce(|a, b| math.max(a, b));
+    let around_zero = matches!((low.splat, high.splat), (Some(lo), Some(hi)) if lo <= 0.0 && 0.0 <= hi);
     let scale = match (x.invariant, closed, bounds) {
+        (false, true, Some(bounds)) if around_zero => math.min(x.scale, bounds),
         (_, true, Some(bounds)) | (true, _, Some(bounds)) => bounds,
         (false, _, _) => x.scale,
         (true, _, None) => Scale::ONE,
