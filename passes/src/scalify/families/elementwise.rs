@@ -11,8 +11,8 @@ use super::super::pow2;
 use super::super::rewriter::{Mapped, Rewriter, Scaled, Statistic, is_sentinel_magnitude, op_name};
 use super::super::scale::{Scale, ScaleMath};
 use super::{
-    Sentinels, SplatMap, align_to_max, bind_results, emit_like, is_float, operands, results, scaled_operands,
-    sentinel_floor, taken_from, unbounded, unscaled, votes,
+    Sentinels, SplatMap, above_zero_where_infinite, align_to_max, bind_results, emit_like, is_float, operands, results,
+    scaled_operands, sentinel_floor, taken_from, unbounded, unscaled, votes,
 };
 
 fn data_result_types<'c: 'a, 'a>(rw: &Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) -> Vec<Type<'c>> {
@@ -218,6 +218,7 @@ pub fn sum<'c: 'a, 'a>(
     let (x, y) = (rw.rescale(a, scale), rw.rescale(b, scale));
     let data = builder.elementwise(&op_name(&op), &[x, y]);
     let integral = a.integral && b.integral;
+    let scale = above_zero_where_infinite(&math, scale, &[a, b]);
     bind_one(rw, op, Scaled { integral, ..Scaled::new(data, scale) });
     Ok(())
 }

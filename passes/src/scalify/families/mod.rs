@@ -223,8 +223,27 @@ pub(crate) fn sentinel_floor(rw: &Rewriter, operand: &Scaled) -> Option<Scale<'s
     })
 }
 
+/// `scale`, kept at or above f32's smallest normal where a non-voting operand may hold +-inf (a
+/// `-inf` mask, not a zero splat): an all-zero tensor's run-time scale is 0 (its statistic is), and
+/// -inf data at scale 0 is NaN once unscaled (logits of a zero-initialized layer under a causal
+/// mask). Only the result's scale is floored; the data stay where they are, with no run-time
+/// multiply: at a scale below 2^-126 the voters' values are zero or lost to f32 anyway.
+pub(crate) fn above_zero_where_infinite<'c: 'a, 'a>(
+    math: &ScaleMath<'_, 'c, 'a>,
+    scale: Scale<'c, 'a>,
+    operands: &[Scaled<'c, 'a>],
+) -> Scale<'c, 'a> {
+    let infinite = operands.iter().any(|s| s.invariant && s.splat.is_none_or(f64::is_infinite));
+    if infinite && !operands.iter().all(|s| s.invariant) {
+        math.max(scale, Scale::Static(f32::MIN_POSITIVE))
+    } else {
+        scale
+    }
+}
+
 /// Float operands at one scale S (the largest of the voting ones, see `votes`; 1 if none votes, and
-/// at least a non-voting sentinel's `sentinel_floor`), non-float operands as they are.
+/// at least a non-voting sentinel's `sentinel_floor`), non-float operands as they are; and the scale
+/// of a result taken from them (S, `above_zero_where_infinite`).
 pub(crate) fn align_to_max<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     values: &[Value<'c, 'a>],
@@ -258,7 +277,9 @@ pub(crate) fn align_to_max<'c: 'a, 'a>(
             Mapped::Plain(v) => *v,
         })
         .collect();
-    (aligned, common)
+    let floats: Vec<Scaled> =
+        mapped.iter().filter_map(|m| if let Mapped::Scaled(s) = m { Some(*s) } else { None }).collect();
+    (aligned, above_zero_where_infinite(&math, common, &floats))
 }
 
 /// What is known of a value whose elements are each taken from one of `operands` (select, max,
