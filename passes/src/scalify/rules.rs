@@ -89,7 +89,7 @@ pub const RULES: &[Rule] = &[
         "stablehlo.clamp",
         Clamp,
         Saturate,
-        "two finite bounds (0 counts): S = max(s_lo, s_hi); an open side: S = sx, bounds saturating",
+        "finite bounds (0 counts): S = max(s_lo, s_hi), or min(sx, that) for constant bounds around 0; an open side: S = sx, bounds saturating",
     ),
     rule(
         "stablehlo.select",
