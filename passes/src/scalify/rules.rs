@@ -59,7 +59,12 @@ pub const RULES: &[Rule] = &[
     rule("stablehlo.abs", Invariant, Vote, "|a|, sa").splat(SplatMap::Abs),
     rule("stablehlo.optimization_barrier", Barrier, Vote, "barrier over data; scales pass by, one to one"),
     // Products: scales multiply, data does not move.
-    rule("stablehlo.multiply", Product, Vote, "a*b, sa*sb (a power-of-two splat factor costs nothing)"),
+    rule(
+        "stablehlo.multiply",
+        Product,
+        Vote,
+        "a*b, sa*sb (a power-of-two splat factor costs nothing; times zero: zero)",
+    ),
     rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb; by tensor data at f16/FP8: q = a/b in f32, R(max|q|) sa/sb"),
     rule("chlo.square", Square, Vote, "a*a, sa^2"),
     // Sums: both operands brought to S = R(sqrt(sa^2 + sb^2)).
@@ -69,7 +74,7 @@ pub const RULES: &[Rule] = &[
         Saturate,
         "a*sa/S + b*sb/S, S = R(sqrt(sa^2+sb^2)); a zero operand keeps the other's scale",
     ),
-    rule("stablehlo.subtract", Sum, Saturate, "a*sa/S - b*sb/S, S = R(sqrt(sa^2+sb^2))"),
+    rule("stablehlo.subtract", Sum, Saturate, "a*sa/S - b*sb/S, S = R(sqrt(sa^2+sb^2)); a - a: zero at any scale"),
     // Selections: every float operand brought to the largest scale; 0 and +-inf splats take any scale.
     // Element-wise choices (max, min, select) can take every element from the smaller operand, which
     // the larger scale flushes in f16: scales that may lie far apart choose in f32, rescaled from the max.
@@ -155,7 +160,12 @@ pub const RULES: &[Rule] = &[
     rule("arith.constant", Constant, Vote, "as stablehlo.constant (torch-mlir emits these)"),
     rule("stablehlo.iota", Iota, Vote, "iota / R(n - 1), R(n - 1): the largest index near 1"),
     // Contractions: the sum over K products is brought back near unit scale by r = R(sqrt(K)).
-    rule("stablehlo.dot_general", DotGeneral, Vote, "dot(a, b)/r, sa*sb*r, K = product of contracting sizes"),
+    rule(
+        "stablehlo.dot_general",
+        DotGeneral,
+        Vote,
+        "dot(a, b)/r, sa*sb*r, K = product of contracting sizes; with a zero operand: zero",
+    ),
     rule(
         "stablehlo.convolution",
         Convolution,

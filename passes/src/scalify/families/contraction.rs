@@ -20,7 +20,10 @@ fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
 
 fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
-    if fp8::try_lower(rw, op, a, b, k)? {
+    // A contraction with a zero (or +-inf) operand sums products that no scale changes: its result
+    // is invariant too, and needs no FP8.
+    let invariant = a.invariant || b.invariant;
+    if !invariant && fp8::try_lower(rw, op, a, b, k)? {
         return Ok(());
     }
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
@@ -37,7 +40,7 @@ fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: 
             (data, math.mul(math.mul(a.scale, b.scale), Scale::Static(r)))
         }
     };
-    rw.bind_scaled(old, Scaled::new(data, scale));
+    rw.bind_scaled(old, Scaled { invariant, ..Scaled::new(data, scale) });
     Ok(())
 }
 

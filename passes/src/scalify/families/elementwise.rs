@@ -115,7 +115,9 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     let sentinel = (a.sentinel || a.integral) && (b.sentinel || b.integral) && (a.sentinel || b.sentinel);
     let integral = a.integral && b.integral;
     let bounded = a.bounded && b.bounded;
-    bind_one(rw, op, Scaled { splat, sentinel, integral, bounded, ..Scaled::new(data, scale) });
+    // Zero (or +-inf) times anything is 0, +-inf or NaN: a value no scale changes.
+    let invariant = a.invariant || b.invariant;
+    bind_one(rw, op, Scaled { splat, sentinel, integral, bounded, invariant, ..Scaled::new(data, scale) });
     Ok(())
 }
 
@@ -199,7 +201,9 @@ pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
 }
 
 /// a*sa/S +- b*sb/S with S = R(sqrt(sa^2 + sb^2)); a zero or infinite splat (or, under `Saturate`,
-/// a sentinel: an additive mask) keeps the other's scale.
+/// a sentinel: an additive mask) keeps the other's scale. `a - a` is zero (NaN where a is not
+/// finite) at every scale: invariant, so it sets no scale downstream. At a's scale it would be a
+/// loose bound (`x - stop_gradient(x)` of a large x), and `(x - x) + eps` there flushes eps in f16.
 pub fn sum<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     op: OperationRef<'c, 'a>,
@@ -207,6 +211,11 @@ pub fn sum<'c: 'a, 'a>(
 ) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
     let builder = rw.builder();
+    if op_name(&op) == "stablehlo.subtract" && op.operand(0).ok() == op.operand(1).ok() && !a.invariant {
+        let data = builder.elementwise("stablehlo.subtract", &[a.data, a.data]);
+        bind_one(rw, op, Scaled { invariant: true, integral: a.integral, ..Scaled::new(data, a.scale) });
+        return Ok(());
+    }
     let math = ScaleMath::new(&builder, rw.options.rounding);
     let only_sentinels = (a.sentinel || a.invariant) && (b.sentinel || b.invariant);
     let scale = match (votes(&a, sentinels, only_sentinels), votes(&b, sentinels, only_sentinels)) {
@@ -310,7 +319,9 @@ pub fn clamp<'c: 'a, 'a>(
         !sentinel && (!b.invariant || b.splat == Some(0.0))
     };
     let closed = finite(&low) && finite(&high);
-    let bounds = [low, high].into_iter().filter(|b| !b.invariant).map(|b| b.scale).reduce(|a, b| math.max(a, b));
+    // The scale the bounds set: a sentinel bound (finfo.min) never sets one, as in every rule.
+    let sets_scale = |b: &Scaled| !b.invariant && !(b.sentinel && sentinels == Sentinels::Saturate);
+    let bounds = [low, high].into_iter().filter(sets_scale).map(|b| b.scale).reduce(|a, b| math.max(a, b));
     let around_zero = matches!((low.splat, high.splat), (Some(lo), Some(hi)) if lo <= 0.0 && 0.0 <= hi);
     let scale = match (x.invariant, closed, bounds) {
         (false, true, Some(bounds)) if around_zero => math.min(x.scale, bounds),
