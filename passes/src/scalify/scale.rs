@@ -54,9 +54,6 @@ impl<'c, 'a> Scale<'c, 'a> {
     }
 }
 
-/// The largest power of two in f32: where run-time scale products are capped.
-const LARGEST_SCALE: f32 = 1.7014118346046923e38; // 2^127
-
 /// Whether two dynamic scales share their run-time base.
 fn same_base(a: &Scale, b: &Scale) -> bool {
     matches!((a, b), (Scale::Dynamic { base: x, .. }, Scale::Dynamic { base: y, .. }) if x == y)
@@ -113,16 +110,11 @@ impl<'b, 'c: 'a, 'a> ScaleMath<'b, 'c, 'a> {
             | (Scale::Dynamic { base, factor }, Scale::Static(x)) => self.with_factor(base, factor as f64 * x as f64),
             // Each operand's scale is in f32's range, but a base may sit far outside it with its
             // factor bringing it back (2^100 * 2^-80): the bases' product could pass f32's range
-            // where the scale does not. Each factor is applied to its base first. The product is
-            // capped at 2^127: a scale is a bound, and one past f32's range belongs to a value that
-            // is either beyond it too (its data times 2^127 is still inf) or far below its bound
-            // (x - x, and its products: Adam's square of a zero gradient), whose data times an
-            // infinite scale would be NaN.
+            // where the scale does not. Each factor is applied to its base first. A product past
+            // f32's range stays inf (not capped): the value it bounds is beyond f32 too unless its
+            // data is 0, and a cap would turn an overflow the original has into a finite number.
             (Scale::Dynamic { .. }, Scale::Dynamic { .. }) => {
-                let product = self.builder.elementwise("stablehlo.multiply", &[self.value(a), self.value(b)]);
-                Scale::dynamic(
-                    self.builder.elementwise("stablehlo.minimum", &[product, self.builder.scalar_f32(LARGEST_SCALE)]),
-                )
+                Scale::dynamic(self.builder.elementwise("stablehlo.multiply", &[self.value(a), self.value(b)]))
             }
         }
     }
