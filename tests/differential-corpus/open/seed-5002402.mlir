@@ -1,0 +1,51 @@
+// differential seed=5002402
+// inputs 8x8:2e4:signed 8x8:1e0:signed 8:1e3:signed 8x8:1e-6:positive
+// found: f32 output 2 is not bit-identical: Comparison { count: 64, max_abs_error: 5.960464477539063e-8, max_rel_error: 2.1898748508421491e-7, rel_l2_error: 6.320988143522467e-8, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+// found: f32 output 3 is not bit-identical: Comparison { count: 64, max_abs_error: 1.1920928955078125e-7, max_rel_error: 7.238124824792141e-8, rel_l2_error: 2.908764135239489e-8, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>, %b: tensor<8xf32>, %v: tensor<8x8xf32>) -> (tensor<f32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+    %v1 = stablehlo.tanh %w : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.constant dense<1.250000e-01> : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.multiply %v1, %v2 : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v4 = stablehlo.multiply %x, %x : tensor<8x8xf32> loc("jit(step)/jvp(model)/op")
+    %v5 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v6 = stablehlo.reduce(%v4 init: %v5) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x8xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v7 = stablehlo.constant dense<1.5625e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v8 = stablehlo.multiply %v6, %v7 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v9 = stablehlo.dot_general %x, %v1, contracting_dims = [1] x [1] : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v10 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v11 = stablehlo.reduce(%v3 init: %v10) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x8xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v12 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v13 = stablehlo.compare GT, %v11, %v12 : (tensor<f32>, tensor<f32>) -> tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+    %v14 = "stablehlo.if"(%v13) ({
+      %v15 = stablehlo.negate %v1 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v16 = stablehlo.abs %v3 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v17 = stablehlo.constant dense<2.500000e-01> : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v18 = stablehlo.add %v16, %v17 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v19 = stablehlo.rsqrt %v18 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v19 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    }, {
+      %v20 = stablehlo.broadcast_in_dim %b, dims = [1] : (tensor<8xf32>) -> tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v21 = stablehlo.minimum %v9, %v20 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v22 = stablehlo.abs %v3 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v23 = stablehlo.constant dense<5.000000e-01> : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v24 = stablehlo.add %v22, %v23 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v25 = stablehlo.log %v24 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v26 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+      %v27 = stablehlo.reduce(%v3 init: %v26) applies stablehlo.add across dimensions = [0] : (tensor<8x8xf32>, tensor<f32>) -> tensor<8xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v25 : tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    }) : (tensor<i1>) -> tensor<8x8xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v28 = stablehlo.constant dense<9.000000e-01> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v29 = stablehlo.multiply %v, %v28 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v30 = stablehlo.multiply %v14, %v14 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v31 = stablehlo.constant dense<1.000000e-01> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v32 = stablehlo.multiply %v30, %v31 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v33 = stablehlo.add %v29, %v32 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v34 = stablehlo.sqrt %v33 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v35 = stablehlo.constant dense<1.000000e-08> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v36 = stablehlo.add %v34, %v35 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v37 = stablehlo.divide %v14, %v36 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v38 = stablehlo.constant dense<1.000000e-03> : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v39 = stablehlo.multiply %v37, %v38 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    %v40 = stablehlo.subtract %w, %v39 : tensor<8x8xf32> loc("jit(step)/adamw/op")
+    return %v8, %v40, %v33, %v14, %v3 : tensor<f32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+}

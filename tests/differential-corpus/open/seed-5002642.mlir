@@ -1,0 +1,56 @@
+// differential seed=5002642
+// inputs 2x16:1e3:signed 16x16:1e0:signed 16:2e4:signed 16x16:1e-6:positive
+// found: f32 output 1 is not bit-identical: Comparison { count: 256, max_abs_error: 2.9802322387695313e-8, max_rel_error: 7.063100111886569e-8, rel_l2_error: 1.8598816579000706e-9, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+// found: f32 output 2 is not bit-identical: Comparison { count: 256, max_abs_error: 2.3283064365386963e-10, max_rel_error: 1.484355082969883e-7, rel_l2_error: 9.634348632822047e-8, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<2x16xf32>, %w: tensor<16x16xf32>, %b: tensor<16xf32>, %v: tensor<16x16xf32>) -> (tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<2x16xf32>) {
+    %v1 = stablehlo.abs %x : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.constant dense<2.500000e-01> : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.add %v1, %v2 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v4 = stablehlo.rsqrt %v3 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v5 = stablehlo.dot_general %v4, %v4, contracting_dims = [0] x [0] : (tensor<2x16xf32>, tensor<2x16xf32>) -> tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v6 = stablehlo.constant dense<-3.40282347E+38> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v7 = stablehlo.constant dense<3.40282347E+38> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v8 = stablehlo.clamp %v6, %v5, %v7 : (tensor<f32>, tensor<16x16xf32>, tensor<f32>) -> tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v9 = stablehlo.maximum %v4, %v4 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v10 = stablehlo.multiply %v9, %v9 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v11 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v12 = stablehlo.reduce(%v10 init: %v11) applies stablehlo.add across dimensions = [0, 1] : (tensor<2x16xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v13 = stablehlo.constant dense<3.125e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v14 = stablehlo.multiply %v12, %v13 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v15 = stablehlo.constant dense<-4.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v16 = stablehlo.constant dense<4.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v17 = stablehlo.clamp %v15, %v8, %v16 : (tensor<f32>, tensor<16x16xf32>, tensor<f32>) -> tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v18 = stablehlo.exponential %v17 : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v19 = stablehlo.dot_general %v9, %x, contracting_dims = [0] x [0] : (tensor<2x16xf32>, tensor<2x16xf32>) -> tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v20 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+    %v21:2 = stablehlo.while(%v22 = %v20, %v23 = %v9) : tensor<i32>, tensor<2x16xf32>
+    cond {
+      %v24 = stablehlo.constant dense<3> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v25 = stablehlo.compare LT, %v22, %v24, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v25 : tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+    } do {
+      %v26 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v27 = stablehlo.add %v22, %v26 : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v28 = stablehlo.constant dense<5.000000e-01> : tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v29 = stablehlo.multiply %v23, %v28 : tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v30 = stablehlo.tanh %v23 : tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v31 = stablehlo.add %v29, %v30 : tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v27, %v31 : tensor<i32>, tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    } loc("jit(step)/transpose(jvp(model))/op")
+    %v32 = stablehlo.constant dense<1.250000e-01> : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v33 = stablehlo.multiply %v18, %v32 : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v34 = stablehlo.constant dense<9.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v35 = stablehlo.multiply %v, %v34 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v36 = stablehlo.multiply %v33, %v33 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v37 = stablehlo.constant dense<1.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v38 = stablehlo.multiply %v36, %v37 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v39 = stablehlo.add %v35, %v38 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v40 = stablehlo.sqrt %v39 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v41 = stablehlo.constant dense<1.000000e-08> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v42 = stablehlo.add %v40, %v41 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v43 = stablehlo.divide %v33, %v42 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v44 = stablehlo.constant dense<1.000000e-03> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v45 = stablehlo.multiply %v43, %v44 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v46 = stablehlo.subtract %w, %v45 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    return %v14, %v46, %v39, %v33, %v9 : tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<2x16xf32>
+}

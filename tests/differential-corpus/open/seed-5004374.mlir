@@ -1,0 +1,66 @@
+// differential seed=5004374
+// inputs 2x16:1e-3:signed 16x16:3e-5:signed 16:1e0:signed 16x16:1e-6:positive
+// found: f32 output 0 differs beyond ulps: Comparison { count: 1, max_abs_error: 2.778023758779234e-39, max_rel_error: 2.3205883170844205e-5, rel_l2_error: 2.3205883170844205e-5, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<2x16xf32>, %w: tensor<16x16xf32>, %b: tensor<16xf32>, %v: tensor<16x16xf32>) -> (tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>) {
+    %v1 = stablehlo.constant dense<2.000000e+00> : tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.power %w, %v1 : tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/jvp(model)/op")
+    %v4:2 = stablehlo.while(%v5 = %v3, %v6 = %x) : tensor<i32>, tensor<2x16xf32>
+    cond {
+      %v7 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v8 = stablehlo.compare LT, %v5, %v7, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v8 : tensor<i1> loc("jit(step)/jvp(model)/op")
+    } do {
+      %v9 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v10 = stablehlo.add %v5, %v9 : tensor<i32> loc("jit(step)/jvp(model)/op")
+      %v11 = stablehlo.constant dense<-1.000000e+00> : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+      %v12 = stablehlo.multiply %v6, %v11 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+      %v13 = stablehlo.tanh %v6 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+      %v14 = stablehlo.add %v12, %v13 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+      stablehlo.return %v10, %v14 : tensor<i32>, tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    } loc("jit(step)/jvp(model)/op")
+    %v15 = stablehlo.add %w, %v2 : tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v16 = stablehlo.negate %v2 : tensor<16x16xf32> loc("jit(step)/jvp(model)/op")
+    %v17 = stablehlo.dot_general %v4#1, %v16, contracting_dims = [1] x [0] : (tensor<2x16xf32>, tensor<16x16xf32>) -> tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v18 = stablehlo.dot_general %v17, %w, contracting_dims = [1] x [1] : (tensor<2x16xf32>, tensor<16x16xf32>) -> tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v19 = stablehlo.multiply %v17, %v17 : tensor<2x16xf32> loc("jit(step)/jvp(model)/op")
+    %v20 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v21 = stablehlo.reduce(%v19 init: %v20) applies stablehlo.add across dimensions = [0, 1] : (tensor<2x16xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v22 = stablehlo.constant dense<3.125e-2> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v23 = stablehlo.multiply %v21, %v22 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v24 = stablehlo.constant dense<9.53674316E-7> : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v25 = stablehlo.multiply %w, %v24 : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v26 = stablehlo.tanh %v16 : tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v27 = stablehlo.constant dense<0xFF800000> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v28 = stablehlo.reduce(%v25 init: %v27) applies stablehlo.maximum across dimensions = [0] : (tensor<16x16xf32>, tensor<f32>) -> tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v29 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+    %v30:2 = stablehlo.while(%v31 = %v29, %v32 = %b) : tensor<i32>, tensor<16xf32>
+    cond {
+      %v33 = stablehlo.constant dense<3> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v34 = stablehlo.compare LT, %v31, %v33, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v34 : tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+    } do {
+      %v35 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v36 = stablehlo.add %v31, %v35 : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v37 = stablehlo.constant dense<-1.000000e+00> : tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v38 = stablehlo.multiply %v32, %v37 : tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v39 = stablehlo.tanh %v32 : tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v40 = stablehlo.add %v38, %v39 : tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v36, %v40 : tensor<i32>, tensor<16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    } loc("jit(step)/transpose(jvp(model))/op")
+    %v41 = stablehlo.dot_general %v18, %v15, contracting_dims = [1] x [0] : (tensor<2x16xf32>, tensor<16x16xf32>) -> tensor<2x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v42 = stablehlo.constant dense<9.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v43 = stablehlo.multiply %v, %v42 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v44 = stablehlo.multiply %v26, %v26 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v45 = stablehlo.constant dense<1.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v46 = stablehlo.multiply %v44, %v45 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v47 = stablehlo.add %v43, %v46 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v48 = stablehlo.sqrt %v47 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v49 = stablehlo.constant dense<1.000000e-08> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v50 = stablehlo.add %v48, %v49 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v51 = stablehlo.divide %v26, %v50 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v52 = stablehlo.constant dense<1.000000e-03> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v53 = stablehlo.multiply %v51, %v52 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v54 = stablehlo.subtract %w, %v53 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    return %v23, %v54, %v47, %v41, %v18 : tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>
+}
