@@ -94,7 +94,7 @@ pub const RULES: &[Rule] = &[
         "stablehlo.clamp",
         Clamp,
         Saturate,
-        "finite bounds (0 counts): S = max(s_lo, s_hi), or min(sx, that) for constant bounds around 0; an open side: S = sx, bounds saturating",
+        "finite bounds (0 counts): S = max(s_lo, s_hi), or min(sx, that) for constant bounds around 0; an open side: S = sx, bounds saturating (f16, sx far above the bound: a choice, in f32)",
     ),
     rule(
         "stablehlo.select",

@@ -269,13 +269,29 @@ pub fn choose<'c: 'a, 'a>(
         .map(|v| rw.scaled(v))
         .filter(|s| !s.invariant && !(s.sentinel && sentinels == Sentinels::Saturate))
         .collect();
-    let near = |a: &Scale, b: &Scale| a.ratio_to(b).is_some_and(|r| (1.0 / CHOICE_SPREAD..=CHOICE_SPREAD).contains(&r));
-    let far_apart = matches!(&voting[..], [a, b] if !near(&a.scale, &b.scale));
+    let far_apart = matches!(&voting[..], [a, b] if far_apart(&a.scale, &b.scale));
     if !(far_apart && narrower_than_f32(rw)) {
         return align_max(rw, op, sentinels);
     }
+    choose_in_f32(rw, op, &voting[0].scale, &voting[1].scale);
+    Ok(())
+}
+
+/// Whether two scales are not known to lie within `CHOICE_SPREAD` of each other.
+fn far_apart(a: &Scale, b: &Scale) -> bool {
+    !a.ratio_to(b).is_some_and(|r| (1.0 / CHOICE_SPREAD..=CHOICE_SPREAD).contains(&r))
+}
+
+/// `op`, an element-wise choice, made on its float operands aligned in f32 at the larger of `a` and
+/// `b`, its result rescaled from its max (`choose`).
+fn choose_in_f32<'c: 'a, 'a>(
+    rw: &mut Rewriter<'c, 'a>,
+    op: OperationRef<'c, 'a>,
+    a: &Scale<'c, 'a>,
+    b: &Scale<'c, 'a>,
+) {
     let builder = rw.builder();
-    let common = ScaleMath::new(&builder, rw.options.rounding).max(voting[0].scale, voting[1].scale);
+    let common = ScaleMath::new(&builder, rw.options.rounding).max(*a, *b);
     let data: Vec<Value> = operands(&op)
         .into_iter()
         .map(|v| match rw.lookup(v) {
@@ -286,11 +302,15 @@ pub fn choose<'c: 'a, 'a>(
             Mapped::Plain(v) => v,
         })
         .collect();
-    let chosen = builder.value(&op_name(&op), &data, data[data.len() - 1].r#type(), &[]);
+    // The result's type in f32: that of an operand of the result's shape (a clamp's bounds may be scalars).
+    let result: Value = op.result(0).expect("one result").into();
+    let shape = shape_of(result.r#type());
+    let floats = data.iter().filter(|v| is_float(**v)).map(|v| v.r#type());
+    let wide_type = floats.clone().find(|t| shape_of(*t) == shape).or(floats.last()).expect("a float operand");
+    let chosen = builder.value(&op_name(&op), &data, wide_type, &[]);
     let result = rw.normalize(chosen, common, Statistic::Max, 0.0);
     rw.report.range_rescales += 1;
     bind_one(rw, op, result);
-    Ok(())
 }
 
 /// How far apart two scales may lie for `choose` to align its operands in the data type: the
@@ -322,6 +342,19 @@ pub fn clamp<'c: 'a, 'a>(
     // The scale the bounds set: a sentinel bound (finfo.min) never sets one, as in every rule.
     let sets_scale = |b: &Scaled| !b.invariant && !(b.sentinel && sentinels == Sentinels::Saturate);
     let bounds = [low, high].into_iter().filter(sets_scale).map(|b| b.scale).reduce(|a, b| math.max(a, b));
+    // One open side: the clamp is max(x, lo) or min(x, hi), a choice that may take the bound
+    // everywhere (`clamp(-1, x, inf)` of x far below -1, where -1 flushes at x's scale): as `choose`,
+    // where x's scale may lie far above the bound's (far below, the bound saturates harmlessly).
+    let finite_bounds: Vec<&Scaled> = [&low, &high].into_iter().filter(|b| sets_scale(b)).collect();
+    if let [bound] = finite_bounds[..]
+        && !closed
+        && !x.invariant
+        && narrower_than_f32(rw)
+        && x.scale.ratio_to(&bound.scale).is_none_or(|r| r > CHOICE_SPREAD)
+    {
+        choose_in_f32(rw, op, &x.scale, &bound.scale);
+        return Ok(());
+    }
     let around_zero = matches!((low.splat, high.splat), (Some(lo), Some(hi)) if lo <= 0.0 && 0.0 <= hi);
     let scale = match (x.invariant, closed, bounds) {
         (false, true, Some(bounds)) if around_zero => math.min(x.scale, bounds),
