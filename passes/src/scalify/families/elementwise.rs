@@ -254,8 +254,8 @@ pub fn align_max<'c: 'a, 'a>(
 
 /// max, min, select: each element is taken from one operand, so the result may be as small as the
 /// smaller one everywhere (`max(x, -y^2)` of y^2 near 1e12 is x). At the larger scale its data
-/// falls below f16's normal range once the scales lie about 2^14 apart, where a per-tensor rounding
-/// of the result loses nothing. So in a data type of f16's range, with two voting operands whose
+/// falls below f16's normal range once the scales lie about 2^14 apart, though a scale of the result's
+/// own would hold it. So in a data type of f16's range, with two voting operands whose
 /// scales are not known to lie within `CHOICE_SPREAD`, the choice is made in f32 (each operand
 /// aligned there) and the result takes its scale from its max at run time (`range_rescales`).
 pub fn choose<'c: 'a, 'a>(
@@ -273,8 +273,7 @@ pub fn choose<'c: 'a, 'a>(
     if !(far_apart && narrower_than_f32(rw)) {
         return align_max(rw, op, sentinels);
     }
-    choose_in_f32(rw, op, &voting[0].scale, &voting[1].scale);
-    Ok(())
+    choose_in_f32(rw, op, &voting[0].scale, &voting[1].scale)
 }
 
 /// Whether two scales are not known to lie within `CHOICE_SPREAD` of each other.
@@ -289,7 +288,7 @@ fn choose_in_f32<'c: 'a, 'a>(
     op: OperationRef<'c, 'a>,
     a: &Scale<'c, 'a>,
     b: &Scale<'c, 'a>,
-) {
+) -> Result<(), String> {
     let builder = rw.builder();
     let common = ScaleMath::new(&builder, rw.options.rounding).max(*a, *b);
     let data: Vec<Value> = operands(&op)
@@ -303,14 +302,15 @@ fn choose_in_f32<'c: 'a, 'a>(
         })
         .collect();
     // The result's type in f32: that of an operand of the result's shape (a clamp's bounds may be scalars).
-    let result: Value = op.result(0).expect("one result").into();
+    let result: Value = op.result(0).map_err(|e| e.to_string())?.into();
     let shape = shape_of(result.r#type());
     let floats = data.iter().filter(|v| is_float(**v)).map(|v| v.r#type());
-    let wide_type = floats.clone().find(|t| shape_of(*t) == shape).or(floats.last()).expect("a float operand");
+    let wide_type = floats.clone().find(|t| shape_of(*t) == shape).or(floats.last()).ok_or("no float operand")?;
     let chosen = builder.value(&op_name(&op), &data, wide_type, &[]);
     let result = rw.normalize(chosen, common, Statistic::Max, 0.0);
     rw.report.range_rescales += 1;
     bind_one(rw, op, result);
+    Ok(())
 }
 
 /// How far apart two scales may lie for `choose` to align its operands in the data type: the
@@ -352,8 +352,7 @@ pub fn clamp<'c: 'a, 'a>(
         && narrower_than_f32(rw)
         && x.scale.ratio_to(&bound.scale).is_none_or(|r| r > CHOICE_SPREAD)
     {
-        choose_in_f32(rw, op, &x.scale, &bound.scale);
-        return Ok(());
+        return choose_in_f32(rw, op, &x.scale, &bound.scale);
     }
     let around_zero = matches!((low.splat, high.splat), (Some(lo), Some(hi)) if lo <= 0.0 && 0.0 <= hi);
     let scale = match (x.invariant, closed, bounds) {
