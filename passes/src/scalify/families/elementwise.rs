@@ -267,7 +267,7 @@ pub fn choose<'c: 'a, 'a>(
         .into_iter()
         .filter(|v| is_float(*v))
         .map(|v| rw.scaled(v))
-        .filter(|s| !s.invariant && !(s.sentinel && sentinels == Sentinels::Saturate))
+        .filter(|s| votes(s, sentinels, false))
         .collect();
     let far_apart = matches!(&voting[..], [a, b] if far_apart(&a.scale, &b.scale));
     if !(far_apart && narrower_than_f32(rw)) {
@@ -340,7 +340,7 @@ pub fn clamp<'c: 'a, 'a>(
     };
     let closed = finite(&low) && finite(&high);
     // The scale the bounds set: a sentinel bound (finfo.min) never sets one, as in every rule.
-    let sets_scale = |b: &Scaled| !b.invariant && !(b.sentinel && sentinels == Sentinels::Saturate);
+    let sets_scale = |b: &Scaled| votes(b, sentinels, false);
     let bounds = [low, high].into_iter().filter(sets_scale).map(|b| b.scale).reduce(|a, b| math.max(a, b));
     // One open side: the clamp is max(x, lo) or min(x, hi), a choice that may take the bound
     // everywhere (`clamp(-1, x, inf)` of x far below -1, where -1 flushes at x's scale): as `choose`,
