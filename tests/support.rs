@@ -118,21 +118,35 @@ impl Rng {
 #[path = "random_program.rs"]
 pub mod random_program;
 
-/// Runs XLA's CPU backend at optimization level 0 (unless the caller set XLA_FLAGS), where it
-/// evaluates each op as written: the f32 oracle of the differential and library-step tests. (At the
-/// default level its LLVM backend contracts multiply-adds into FMAs and vectorizes reductions
-/// depending on the graph around them: measured, 1 ulp on a sum of squares whose operand the rewrite
-/// multiplies by 1/4.) Call before the test binary's one PJRT client is made.
+/// Runs XLA's CPU backend so that it evaluates each op as written (unless the caller set XLA_FLAGS):
+/// the f32 oracle of the differential and library-step tests. Three of XLA's own rewrites change
+/// f32 results with the graph around an op, so a rewrite that only moves powers of two would differ
+/// from the original by them, not by its rules (each measured on differential cases that became
+/// bit-identical once it was off):
+/// - the LLVM backend contracts a multiply and an add into an FMA (one rounding instead of two), also
+///   at optimization level 0, and picks vectorized or scalar transcendental kernels by fusion:
+///   `--xla_cpu_max_isa=AVX` leaves it no FMA instruction (AVX2's; AVX keeps F16C for f16, which
+///   `SSE4_2` lacks: XLA then needs compiler-rt's `__extendhfsf2`, which it does not link);
+/// - the algebraic simplifier reassociates `(a * c1) * c2` into `a * (c1 * c2)` and `(a / b) / c`
+///   into `a / (b * c)` where no other op sits between (the rewrite folds a power-of-two multiply
+///   away, and exposes such a pair): `--xla_disable_hlo_passes=algsimp`;
+/// - and at the default level it vectorizes reductions by the graph around them: level 0.
+///
+/// Call before the test binary's one PJRT client is made.
 pub fn literal_xla() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if std::env::var_os("XLA_FLAGS").is_none() {
             // SAFETY: runs once, before any PJRT client exists and before any test reads the
             // environment; concurrent callers wait on the Once.
-            unsafe { std::env::set_var("XLA_FLAGS", "--xla_backend_optimization_level=0") };
+            unsafe { std::env::set_var("XLA_FLAGS", LITERAL_XLA_FLAGS) };
         }
     });
 }
+
+/// The XLA flags of `literal_xla` (`scripts/f32-first-difference` runs with the same).
+pub const LITERAL_XLA_FLAGS: &str =
+    "--xla_backend_optimization_level=0 --xla_cpu_max_isa=AVX --xla_disable_hlo_passes=algsimp";
 
 /// Element-wise identity, NaN matching NaN.
 pub fn identical(a: &HostArray, e: &HostArray) -> bool {
