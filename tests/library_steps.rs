@@ -19,6 +19,7 @@
 use scalify_runtime::{DType, HostArray};
 use scalify_tests::{
     Rng, arrays, fixture, fixtures_dir, fixtures_with_data, identical, literal_xla, run, scalify_text, stats,
+    with_large_stack,
 };
 
 const STEPS: &[&str] =
@@ -78,6 +79,10 @@ fn perturbed(inputs: &[HostArray], bits: i32) -> Vec<HostArray> {
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn library_steps_are_exact_at_f32_and_close_at_f16_and_fp8() {
     literal_xla();
+    with_large_stack(check_library_steps);
+}
+
+fn check_library_steps() {
     let mut failures = Vec::new();
     for name in STEPS {
         let original = module(name);
@@ -149,6 +154,10 @@ fn library_steps_are_exact_at_f32_and_close_at_f16_and_fp8() {
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn fixture_steps_are_bit_identical_at_f32() {
     literal_xla();
+    with_large_stack(check_fixture_steps);
+}
+
+fn check_fixture_steps() {
     let mut failures = Vec::new();
     for (name, inputs) in fixtures_with_data() {
         let original = std::fs::read_to_string(fixture(&name)).unwrap();

@@ -148,6 +148,14 @@ pub fn literal_xla() {
 pub const LITERAL_XLA_FLAGS: &str =
     "--xla_backend_optimization_level=0 --xla_cpu_max_isa=AVX --xla_disable_hlo_passes=algsimp";
 
+/// Runs `f` on a thread with a 512 MiB stack and returns its result (or its panic): XLA's compiler,
+/// without its algebraic simplifier (`literal_xla`), recurses deeper on a large step (keras-hub's
+/// GPT-2) than a test thread's 2 MiB allow.
+pub fn with_large_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let thread = std::thread::Builder::new().stack_size(512 << 20).spawn(f).unwrap();
+    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// Element-wise identity, NaN matching NaN.
 pub fn identical(a: &HostArray, e: &HostArray) -> bool {
     a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
