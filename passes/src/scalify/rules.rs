@@ -164,7 +164,7 @@ pub const RULES: &[Rule] = &[
         "stablehlo.dot_general",
         DotGeneral,
         Vote,
-        "dot(a, b)/r, sa*sb*r, K = product of contracting sizes; with a zero operand: zero",
+        "dot(a, b)/r, sa*sb*r, K = product of contracting sizes; with a zero operand: zero; dot(a, a) at f16 on a bounded by 1",
     ),
     rule(
         "stablehlo.convolution",

@@ -11,6 +11,7 @@ use super::super::fp8;
 use super::super::pow2;
 use super::super::rewriter::{Rewriter, Scaled};
 use super::super::scale::{Scale, ScaleMath};
+use super::elementwise::{bounded_for_product, is_tensor_data, narrower_than_f32};
 use super::{emit_like, scaled_operands};
 
 /// r = R(sqrt(K)).
@@ -20,6 +21,17 @@ fn contraction_factor(rw: &Rewriter, k: i64) -> f32 {
 
 fn contract<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>, k: i64) -> Result<(), String> {
     let [a, b] = scaled_operands(rw, &op)[..] else { return Err("expected two operands".into()) };
+    // A tensor contracted with itself (x^T x) sums K squares of one sign: its data grows like K
+    // times the squared outliers, not sqrt(K), so at f16 it is taken on data bounded by 1, as a
+    // square is (a Gram of products of unit-RMS tensors overflowed f16 where f32 held 4e14).
+    let (x, y): (Value, Value) =
+        (op.operand(0).map_err(|e| e.to_string())?.into(), op.operand(1).map_err(|e| e.to_string())?.into());
+    let (a, b) = if x == y && is_tensor_data(&a) {
+        let a = bounded_for_product(rw, x, a, narrower_than_f32(rw));
+        (a, a)
+    } else {
+        (a, b)
+    };
     // A contraction with a zero (or +-inf) operand sums products that no scale changes: its result
     // is invariant too, and needs no FP8.
     let invariant = a.invariant || b.invariant;

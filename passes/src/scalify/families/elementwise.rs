@@ -133,23 +133,24 @@ fn widens_from_narrow_data(rw: &Rewriter) -> bool {
 }
 
 /// Whether the data type spans less than f32 (f16, FP8; bf16 spans f32's range).
-fn narrower_than_f32(rw: &Rewriter) -> bool {
+pub(super) fn narrower_than_f32(rw: &Rewriter) -> bool {
     2.0 * rw.data_element().max_finite() < f32::MAX as f64
 }
 
 /// Data of a tensor, not a constant's or a mask's (a product with those moves data by at most the
 /// constant's mantissa, or keeps it).
-fn is_tensor_data(s: &Scaled) -> bool {
+pub(super) fn is_tensor_data(s: &Scaled) -> bool {
     s.splat.is_none() && !s.invariant && !s.sentinel && !s.integral
 }
 
 /// `s` with max |data| <= 1 (a run-time rescale from its max, counted with `range_rescales`) where the
 /// data type's range is narrower than f32's: unit-RMS data has no bound on its max, and a square
 /// squares it (GELU's tanh form, 3 * x^2 of an activation with outliers, overflowed f16 after 70
-/// training steps of an MLP). Bound to `old` again where that dominates every later use (`old` is
+/// training steps of an MLP), as does a contraction of a tensor with itself (a Gram matrix). Bound to
+/// `old` again where that dominates every later use (`old` is
 /// defined in the block being rewritten, not outside a branch or loop body), so later uses share
 /// the one statistic; a product of bounded data is bounded.
-fn bounded_for_product<'c: 'a, 'a>(
+pub(super) fn bounded_for_product<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     old: Value<'c, 'a>,
     s: Scaled<'c, 'a>,
