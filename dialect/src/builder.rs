@@ -154,6 +154,52 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         self.insert(operation).result(0).expect("one result").into()
     }
 
+    /// `reduce_all` of several float tensors of one shape in one variadic `stablehlo.reduce`: one
+    /// pass over them, where XLA launches a kernel per reduction of tensors no producer joins
+    /// (function arguments). `reductions` pairs each tensor with its body and init; the results come
+    /// in that order.
+    pub fn reduce_all_together(&self, reductions: &[(Value<'c, '_>, &str, f64)]) -> Vec<Value<'c, 'a>> {
+        let scalars: Vec<Type<'c>> =
+            reductions.iter().map(|(v, _, _)| crate::types::tensor_type(&[], element_type_of(v.r#type()))).collect();
+        let rank = crate::types::shape_of(reductions[0].0.r#type()).map_or(0, |s| s.len());
+        let inits: Vec<Value> =
+            reductions.iter().zip(&scalars).map(|((_, _, init), &ty)| self.splat(ty, *init)).collect();
+        // The body pairs accumulator i with element i: (acc_0 .. acc_n-1, x_0 .. x_n-1).
+        let arguments: Vec<(Type<'c>, Location<'c>)> =
+            scalars.iter().chain(&scalars).map(|&ty| (ty, self.location)).collect();
+        let block = melior::ir::Block::new(&arguments);
+        let n = reductions.len();
+        let mut combined = Vec::with_capacity(n);
+        for (i, ((_, body, _), &ty)) in reductions.iter().zip(&scalars).enumerate() {
+            let (x, y) = (block.argument(i).expect("accumulator"), block.argument(n + i).expect("element"));
+            let op = block.append_operation(
+                OperationBuilder::new(body, self.location)
+                    .add_operands(&[x.into(), y.into()])
+                    .add_results(&[ty])
+                    .build()
+                    .expect("reduction body"),
+            );
+            combined.push(op.result(0).expect("one result").into());
+        }
+        block.append_operation(
+            OperationBuilder::new("stablehlo.return", self.location).add_operands(&combined).build().expect("return"),
+        );
+        let region = melior::ir::Region::new();
+        region.append_block(block);
+        let dimensions: Vec<i64> = (0..rank as i64).collect();
+        let dimensions = DenseI64ArrayAttribute::new(self.context, &dimensions);
+        let operands: Vec<Value> = reductions.iter().map(|(v, _, _)| *v).chain(inits).collect();
+        let operation = OperationBuilder::new("stablehlo.reduce", self.location)
+            .add_operands(&operands)
+            .add_results(&scalars)
+            .add_attributes(&[(Identifier::new(self.context, "dimensions"), dimensions.into())])
+            .add_regions([region])
+            .build()
+            .expect("variadic reduce");
+        let operation = self.insert(operation);
+        (0..n).map(|i| operation.result(i).expect("one result per tensor").into()).collect()
+    }
+
     /// A reduction body `(x, y) -> body(x, y)` over rank-0 tensors of type `scalar` (`stablehlo.add`,
     /// `stablehlo.maximum`, ...), as `reduce` and the collectives take it.
     pub fn combiner(&self, body: &str, scalar: Type<'c>) -> melior::ir::Region<'c> {

@@ -343,6 +343,8 @@ fn bind_arguments<'c: 'a, 'a>(
         rw.set_data_element(ElementType::F32);
     }
     let mut scaled_arguments = Vec::new();
+    // Every argument's statistic is taken on entry, those of one type together (`normalize_all`).
+    let mut entering = Vec::new();
     for index in (0..block.argument_count()).rev() {
         let argument: Value = block.argument(index).map_err(|e| e.to_string())?.into();
         if !is_float_tensor(argument.r#type()) {
@@ -354,26 +356,31 @@ fn bind_arguments<'c: 'a, 'a>(
             continue;
         }
         match options.signature {
-            SignatureMode::Keep => {
-                let scaled = match options.rescale_inputs {
-                    Some(statistic) => rw.normalize(argument, Scale::ONE, statistic, 0.0),
-                    None => rw.wrap(argument, Scale::ONE),
-                };
-                rw.bind_scaled(argument, scaled);
-            }
+            SignatureMode::Keep => entering.push((argument, Scale::ONE)),
             SignatureMode::Scaled => {
                 let storage = plan.argument_storage[index].to_mlir(context);
                 let ty = scalify_dialect::types::with_element(argument.r#type(), storage).ok_or("unranked argument")?;
                 rw.retype(argument, ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
-                let scaled = match options.rescale_inputs {
-                    Some(statistic) => rw.normalize(argument, Scale::dynamic(scale), statistic, 0.0),
-                    None => Scaled::new(argument, Scale::dynamic(scale)),
-                };
-                rw.bind_scaled(argument, scaled);
+                entering.push((argument, Scale::dynamic(scale)));
                 scaled_arguments.push(index as i64);
             }
         }
+    }
+    // In the arguments' order, as each was bound before the statistics were batched.
+    entering.reverse();
+    let scaled = match options.rescale_inputs {
+        Some(statistic) => rw.normalize_all(&entering, statistic),
+        None => entering
+            .iter()
+            .map(|&(argument, scale)| match options.signature {
+                SignatureMode::Keep => rw.wrap(argument, scale),
+                SignatureMode::Scaled => Scaled::new(argument, scale),
+            })
+            .collect(),
+    };
+    for (&(argument, _), scaled) in entering.iter().zip(scaled) {
+        rw.bind_scaled(argument, scaled);
     }
     scaled_arguments.reverse();
     Ok(scaled_arguments)

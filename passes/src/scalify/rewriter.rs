@@ -453,15 +453,47 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// 0 lets an all-zero tensor report 0): the data statistics behind dynamic rescaling. One
     /// reduction over the value.
     pub fn magnitude(&mut self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
+        let builder = self.builder();
+        let reductions = self.statistic_reductions(value, statistic);
+        let reduced: Vec<Value> = reductions.iter().map(|&(v, body, init)| builder.reduce_all(v, body, init)).collect();
+        self.statistic_from(value, &reduced, statistic, floor)
+    }
+
+    /// `magnitude` of each of `values`, all of one type, their reductions in one variadic
+    /// `stablehlo.reduce` (one pass over them all: XLA launches a kernel per reduction of a function
+    /// argument, the GPT step's 89 input statistics were 89 kernels).
+    pub fn magnitudes(&mut self, values: &[Value<'c, 'a>], statistic: Statistic, floor: f32) -> Vec<Value<'c, 'a>> {
+        if values.len() == 1 {
+            return vec![self.magnitude(values[0], statistic, floor)];
+        }
+        let per_value: Vec<_> = values.iter().map(|&v| self.statistic_reductions(v, statistic)).collect();
+        let all: Vec<_> = per_value.iter().flatten().copied().collect();
+        let mut reduced = self.builder().reduce_all_together(&all).into_iter();
+        values
+            .iter()
+            .zip(&per_value)
+            .map(|(&value, reductions)| {
+                let own: Vec<Value> = reduced.by_ref().take(reductions.len()).collect();
+                self.statistic_from(value, &own, statistic, floor)
+            })
+            .collect()
+    }
+
+    /// The tensors whose reductions over every dimension make `statistic` of `value`, each with its
+    /// reduction's body and init (counted in the report, one statistic per value).
+    fn statistic_reductions(
+        &mut self,
+        value: Value<'c, 'a>,
+        statistic: Statistic,
+    ) -> Vec<(Value<'c, 'a>, &'static str, f64)> {
         let element_bytes = ElementType::of(element_type_of(value.r#type())).map_or(4, |e| e.bits() as i64 / 8);
         let elements = scalify_dialect::types::shape_of(value.r#type()).map_or(1, |s| s.iter().product::<i64>());
         self.report.statistic_reductions += 1;
         self.report.statistic_bytes += elements * element_bytes;
         let builder = self.builder();
         let wide = self.convert(value, ElementType::F32);
-        let count = scalify_dialect::types::shape_of(wide.r#type()).map_or(1, |s| s.iter().product::<i64>()).max(1);
         let absolute = builder.elementwise("stablehlo.abs", &[wide]);
-        let raw = match statistic {
+        match statistic {
             // Over the finite elements: an inf where the original has one (x / 0 under a mask, an
             // exp past f32) stays inf in the data instead of making the scale inf and every element NaN.
             Statistic::Max => {
@@ -469,27 +501,45 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
                 let zeros = builder.splat(absolute.r#type(), 0.0);
                 let finite_magnitudes =
                     builder.value("stablehlo.select", &[finite, absolute, zeros], absolute.r#type(), &[]);
-                builder.reduce_all(finite_magnitudes, "stablehlo.maximum", 0.0)
+                vec![(finite_magnitudes, "stablehlo.maximum", 0.0)]
             }
-            Statistic::L1 => {
-                let sum = builder.reduce_all(absolute, "stablehlo.add", 0.0);
-                builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)])
-            }
+            Statistic::L1 => vec![(absolute, "stablehlo.add", 0.0)],
             Statistic::L2 => {
                 let squares = builder.elementwise("stablehlo.multiply", &[absolute, absolute]);
-                let sum = builder.reduce_all(squares, "stablehlo.add", 0.0);
+                vec![(squares, "stablehlo.add", 0.0), (absolute, "stablehlo.maximum", 0.0)]
+            }
+        }
+    }
+
+    /// `statistic` of `value` from its reductions' results (`statistic_reductions`, in order), as a
+    /// power of two, at least `floor`.
+    fn statistic_from(
+        &self,
+        value: Value<'c, 'a>,
+        reduced: &[Value<'c, 'a>],
+        statistic: Statistic,
+        floor: f32,
+    ) -> Value<'c, 'a> {
+        let builder = self.builder();
+        let count = scalify_dialect::types::shape_of(value.r#type()).map_or(1, |s| s.iter().product::<i64>()).max(1);
+        let raw = match (statistic, reduced) {
+            (Statistic::Max, &[largest]) => largest,
+            (Statistic::L1, &[sum]) => {
+                builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)])
+            }
+            (Statistic::L2, &[sum, largest]) => {
                 let mean = builder.elementwise("stablehlo.multiply", &[sum, builder.scalar_f32(1.0 / count as f32)]);
                 let rms = builder.elementwise("stablehlo.sqrt", &[mean]);
                 // Squares of values below 2^-63 flush and above 2^64 overflow in f32, so the RMS of
                 // such a tensor reads 0 or inf. It lies between max|x| / sqrt(n) and max|x| (a sibling
                 // reduction over the same values, fused into the same pass), so clamping it there
                 // changes nothing where it is exact and repairs it where it is not.
-                let largest = builder.reduce_all(absolute, "stablehlo.maximum", 0.0);
                 let lowest = builder
                     .elementwise("stablehlo.multiply", &[largest, builder.scalar_f32(1.0 / (count as f32).sqrt())]);
                 let at_least = builder.elementwise("stablehlo.maximum", &[rms, lowest]);
                 builder.elementwise("stablehlo.minimum", &[at_least, largest])
             }
+            _ => unreachable!("statistic_reductions gives each statistic its reductions"),
         };
         let rounded = ScaleMath::new(&builder, self.options.rounding).round(raw);
         if floor == 0.0 {
@@ -524,6 +574,17 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         target: f32,
     ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
         let norm = self.magnitude(value, statistic, floor);
+        self.rescaled_by(value, scale, norm, target)
+    }
+
+    /// `value` in f32 with a statistic `norm` (a power of two) brought to `target`.
+    fn rescaled_by(
+        &mut self,
+        value: Value<'c, 'a>,
+        scale: Scale<'c, 'a>,
+        norm: Value<'c, 'a>,
+        target: f32,
+    ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
         let builder = self.builder();
         let math = ScaleMath::new(&builder, self.options.rounding);
         let wide = self.convert(value, ElementType::F32);
@@ -531,6 +592,37 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         // An all-zero tensor (a norm of 0 under a zero floor) keeps zero data (0 * 2^126) at scale 0.
         let reciprocal = math.reciprocal(norm);
         (self.multiply_by_scale(wide, reciprocal), math.mul(scale, norm))
+    }
+
+    /// `normalize` of each `(value, scale)`, the statistics of values of one type taken together in
+    /// one variadic reduction (`magnitudes`): the function's arguments, all read on entry.
+    pub fn normalize_all(
+        &mut self,
+        entries: &[(Value<'c, 'a>, Scale<'c, 'a>)],
+        statistic: Statistic,
+    ) -> Vec<Scaled<'c, 'a>> {
+        let mut groups: Vec<(Type<'c>, Vec<usize>)> = Vec::new();
+        for (i, (value, _)) in entries.iter().enumerate() {
+            match groups.iter_mut().find(|(ty, _)| *ty == value.r#type()) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((value.r#type(), vec![i])),
+            }
+        }
+        let mut norms = vec![None; entries.len()];
+        for (_, members) in &groups {
+            let values: Vec<Value> = members.iter().map(|&i| entries[i].0).collect();
+            for (&i, norm) in members.iter().zip(self.magnitudes(&values, statistic, 0.0)) {
+                norms[i] = Some(norm);
+            }
+        }
+        entries
+            .iter()
+            .zip(norms)
+            .map(|(&(value, scale), norm)| {
+                let (data, new_scale) = self.rescaled_by(value, scale, norm.expect("every entry in a group"), 1.0);
+                Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
+            })
+            .collect()
     }
 
     /// `normalize` for a tensor stored between steps: with `Max`, the largest element goes to half
