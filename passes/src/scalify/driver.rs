@@ -213,6 +213,19 @@ fn remove_dead_ops(block: BlockRef) {
     }
 }
 
+/// Each of the function's `count` arguments' sharding as text (Shardy's or GSPMD's; empty where it
+/// has none): arguments share a statistic's reduction only within one placement.
+fn argument_placements(function: &OperationRef, count: usize) -> Vec<String> {
+    let array = function.attribute("arg_attrs").ok().and_then(|a| ArrayAttribute::try_from(a).ok());
+    let placement = |i: usize| -> Option<String> {
+        let attributes = DictionaryAttribute::try_from(array.as_ref()?.element(i).ok()?).ok()?;
+        let sharding =
+            ["sdy.sharding", "mhlo.sharding"].map(|key| attributes.element_by_name(key).map(|a| a.to_string()));
+        Some(format!("{sharding:?}"))
+    };
+    (0..count).map(|i| placement(i).unwrap_or_default()).collect()
+}
+
 /// `arg_attrs` / `res_attrs` with `scale_attributes` inserted after every position in `scaled`.
 fn widen_attribute_list<'c>(
     context: &'c melior::Context,
@@ -289,7 +302,8 @@ fn rewrite_function<'c: 'a, 'a>(
         let block = block.to_raw().ptr as usize;
         rw.calibration = Some(Calibration { block, operands: 0, measured: Vec::new(), frozen: Default::default() });
     }
-    let scaled_arguments = bind_arguments(&mut rw, block, &plan)?;
+    let placements = argument_placements(&function, block.argument_count());
+    let scaled_arguments = bind_arguments(&mut rw, block, &plan, &placements)?;
     let (terminator, body) = ops.split_last().ok_or("function without a terminator")?;
     for (i, op) in body.iter().enumerate() {
         rw.set_point(InsertPoint::Before(*op), op.location());
@@ -334,6 +348,7 @@ fn bind_arguments<'c: 'a, 'a>(
     rw: &mut Rewriter<'c, 'a>,
     block: BlockRef<'c, 'a>,
     plan: &Plan,
+    placements: &[String],
 ) -> Result<Vec<i64>, FunctionError> {
     let options = rw.options.clone();
     let context = rw.context;
@@ -356,13 +371,13 @@ fn bind_arguments<'c: 'a, 'a>(
             continue;
         }
         match options.signature {
-            SignatureMode::Keep => entering.push((argument, Scale::ONE)),
+            SignatureMode::Keep => entering.push((argument, Scale::ONE, placements[index].clone())),
             SignatureMode::Scaled => {
                 let storage = plan.argument_storage[index].to_mlir(context);
                 let ty = scalify_dialect::types::with_element(argument.r#type(), storage).ok_or("unranked argument")?;
                 rw.retype(argument, ty);
                 let scale = block.insert_argument(index + 1, scalar_f32_type(context), argument.location());
-                entering.push((argument, Scale::dynamic(scale)));
+                entering.push((argument, Scale::dynamic(scale), placements[index].clone()));
                 scaled_arguments.push(index as i64);
             }
         }
@@ -373,13 +388,13 @@ fn bind_arguments<'c: 'a, 'a>(
         Some(statistic) => rw.normalize_all(&entering, statistic),
         None => entering
             .iter()
-            .map(|&(argument, scale)| match options.signature {
+            .map(|&(argument, scale, _)| match options.signature {
                 SignatureMode::Keep => rw.wrap(argument, scale),
                 SignatureMode::Scaled => Scaled::new(argument, scale),
             })
             .collect(),
     };
-    for (&(argument, _), scaled) in entering.iter().zip(scaled) {
+    for (&(argument, _, _), scaled) in entering.iter().zip(scaled) {
         rw.bind_scaled(argument, scaled);
     }
     scaled_arguments.reverse();

@@ -594,22 +594,25 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         (self.multiply_by_scale(wide, reciprocal), math.mul(scale, norm))
     }
 
-    /// `normalize` of each `(value, scale)`, the statistics of values of one type taken together in
-    /// one variadic reduction (`magnitudes`): the function's arguments, all read on entry.
+    /// `normalize` of each `(value, scale, placement)`, the statistics of values of one type and one
+    /// placement taken together in one variadic reduction (`magnitudes`): the function's arguments,
+    /// all read on entry. `placement` is the value's sharding (its argument attributes, as text):
+    /// operands of one reduction sharded apart would be resharded to one layout first, a collective
+    /// where each reduction alone needs only a scalar all-reduce.
     pub fn normalize_all(
         &mut self,
-        entries: &[(Value<'c, 'a>, Scale<'c, 'a>)],
+        entries: &[(Value<'c, 'a>, Scale<'c, 'a>, String)],
         statistic: Statistic,
     ) -> Vec<Scaled<'c, 'a>> {
-        let mut groups: Vec<(Type<'c>, Vec<usize>)> = Vec::new();
-        for (i, (value, _)) in entries.iter().enumerate() {
-            match groups.iter_mut().find(|(ty, _)| *ty == value.r#type()) {
-                Some((_, members)) => members.push(i),
-                None => groups.push((value.r#type(), vec![i])),
+        let mut groups: Vec<(Type<'c>, &str, Vec<usize>)> = Vec::new();
+        for (i, (value, _, placement)) in entries.iter().enumerate() {
+            match groups.iter_mut().find(|(ty, p, _)| *ty == value.r#type() && p == placement) {
+                Some((_, _, members)) => members.push(i),
+                None => groups.push((value.r#type(), placement, vec![i])),
             }
         }
         let mut norms = vec![None; entries.len()];
-        for (_, members) in &groups {
+        for (_, _, members) in &groups {
             let values: Vec<Value> = members.iter().map(|&i| entries[i].0).collect();
             for (&i, norm) in members.iter().zip(self.magnitudes(&values, statistic, 0.0)) {
                 norms[i] = Some(norm);
@@ -618,7 +621,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         entries
             .iter()
             .zip(norms)
-            .map(|(&(value, scale), norm)| {
+            .map(|(&(value, scale, _), norm)| {
                 let (data, new_scale) = self.rescaled_by(value, scale, norm.expect("every entry in a group"), 1.0);
                 Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
             })
