@@ -1,0 +1,67 @@
+// differential seed=6001827
+// inputs 8x16:3e-5:signed 16x16:1e3:signed 16:1e-3:signed 16x16:1e-6:positive
+// found: f32 output 1 differs beyond ulps: Comparison { count: 256, max_abs_error: 0.01618194580078125, max_rel_error: 0.0009186670016199032, rel_l2_error: 1.8156254141331192e-6, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+// found: f32 output 2 differs beyond ulps: Comparison { count: 256, max_abs_error: 4.2974455709554604e-6, max_rel_error: 0.9738652819874732, rel_l2_error: 0.4268009221331869, nan_actual: 0, inf_actual: 0, nan_expected: 0, inf_expected: 0, mismatches: 0 }
+func.func @main(%x: tensor<8x16xf32>, %w: tensor<16x16xf32>, %b: tensor<16xf32>, %v: tensor<16x16xf32>) -> (tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+    %v1 = stablehlo.constant dense<1.000000e+03> : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v2 = stablehlo.multiply %x, %v1 : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v3 = stablehlo.add %x, %v2 : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v4 = stablehlo.constant dense<1.000000e+03> : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v5 = stablehlo.multiply %v3, %v4 : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v6 = stablehlo.multiply %v3, %v5 : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v7 = stablehlo.multiply %v6, %v6 : tensor<8x16xf32> loc("jit(step)/jvp(model)/op")
+    %v8 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v9 = stablehlo.reduce(%v7 init: %v8) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x16xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v10 = stablehlo.constant dense<7.8125e-3> : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v11 = stablehlo.multiply %v9, %v10 : tensor<f32> loc("jit(step)/jvp(model)/op")
+    %v12 = stablehlo.dot_general %v5, %w, contracting_dims = [1] x [1] : (tensor<8x16xf32>, tensor<16x16xf32>) -> tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v13 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v14 = stablehlo.reduce(%v12 init: %v13) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x16xf32>, tensor<f32>) -> tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v15 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+    %v16 = stablehlo.compare GT, %v14, %v15 : (tensor<f32>, tensor<f32>) -> tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+    %v17 = "stablehlo.if"(%v16) ({
+      %v18 = stablehlo.dot_general %v6, %w, contracting_dims = [1] x [0] : (tensor<8x16xf32>, tensor<16x16xf32>) -> tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v19 = stablehlo.abs %v6 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v20 = stablehlo.constant dense<1.000000e-02> : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v21 = stablehlo.add %v19, %v20 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v22 = stablehlo.divide %v18, %v21 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v23 = stablehlo.dot_general %v18, %w, contracting_dims = [1] x [0] : (tensor<8x16xf32>, tensor<16x16xf32>) -> tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v23 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    }, {
+      %v24 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+      %v25 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc("jit(step)/transpose(jvp(model))/op")
+      %v26 = stablehlo.clamp %v24, %v3, %v25 : (tensor<f32>, tensor<8x16xf32>, tensor<f32>) -> tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v26 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    }) : (tensor<i1>) -> tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v27 = stablehlo.constant dense<0> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+    %v28:2 = stablehlo.while(%v29 = %v27, %v30 = %v2) : tensor<i32>, tensor<8x16xf32>
+    cond {
+      %v31 = stablehlo.constant dense<2> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v32 = stablehlo.compare LT, %v29, %v31, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v32 : tensor<i1> loc("jit(step)/transpose(jvp(model))/op")
+    } do {
+      %v33 = stablehlo.constant dense<1> : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v34 = stablehlo.add %v29, %v33 : tensor<i32> loc("jit(step)/transpose(jvp(model))/op")
+      %v35 = stablehlo.constant dense<5.000000e-01> : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v36 = stablehlo.multiply %v30, %v35 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v37 = stablehlo.tanh %v30 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      %v38 = stablehlo.add %v36, %v37 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+      stablehlo.return %v34, %v38 : tensor<i32>, tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    } loc("jit(step)/transpose(jvp(model))/op")
+    %v39 = stablehlo.multiply %v17, %v17 : tensor<8x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v40 = stablehlo.dot_general %v17, %v17, contracting_dims = [0] x [0] : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<16x16xf32> loc("jit(step)/transpose(jvp(model))/op")
+    %v41 = stablehlo.constant dense<9.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v42 = stablehlo.multiply %v, %v41 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v43 = stablehlo.multiply %v40, %v40 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v44 = stablehlo.constant dense<1.000000e-01> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v45 = stablehlo.multiply %v43, %v44 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v46 = stablehlo.add %v42, %v45 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v47 = stablehlo.sqrt %v46 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v48 = stablehlo.constant dense<1.000000e-08> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v49 = stablehlo.add %v47, %v48 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v50 = stablehlo.divide %v40, %v49 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v51 = stablehlo.constant dense<1.000000e-03> : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v52 = stablehlo.multiply %v50, %v51 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    %v53 = stablehlo.subtract %w, %v52 : tensor<16x16xf32> loc("jit(step)/adamw/op")
+    return %v11, %v53, %v46, %v39, %v6 : tensor<f32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
+}
