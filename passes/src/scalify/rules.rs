@@ -66,7 +66,7 @@ pub const RULES: &[Rule] = &[
         "a*b, sa*sb (a power-of-two splat factor costs nothing; times zero: zero)",
     ),
     rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb; by tensor data at f16/FP8: q = a/b in f32, R(max|q|) sa/sb"),
-    rule("chlo.square", Square, Vote, "a*a, sa^2"),
+    rule("chlo.square", Square, Vote, "a*a, sa^2 (a run-time sa kept in [2^-126, 2^63], its excess in the data)"),
     // Sums: both operands brought to S = R(sqrt(sa^2 + sb^2)).
     rule(
         "stablehlo.add",

@@ -94,6 +94,7 @@ pub fn product<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) 
     // multiplies bounded data) is taken on data bounded by 1.
     let (a, b) = if x == y && is_tensor_data(&a) {
         let a = bounded_for_product(rw, x, a, narrower_than_f32(rw));
+        let a = scale_within_square_root_of_range(rw, a);
         (a, a)
     } else {
         (a, b)
@@ -167,6 +168,27 @@ pub(super) fn bounded_for_product<'c: 'a, 'a>(
     normalized
 }
 
+/// `s` at a scale of at most 2^63, the excess of a run-time scale moved into its data, so that its
+/// square's scale (at most 2^126) stays in f32's range. A run-time scale past 2^63 squared to inf,
+/// and data of 0 times it to NaN, where the value, below 2^64 wherever the original's square is
+/// finite, did not (Adam's `g * g` of a gradient whose data flushed). Below 2^63 the data is
+/// multiplied by exactly 1; a value truly past f32's range still squares to inf.
+/// Only at f32 and bf16 data: f16 and FP8 data are bounded by 1 before a square (at a scale past
+/// 2^63 only where the original's square overflows), and f64 data hold what its scale does not.
+fn scale_within_square_root_of_range<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, s: Scaled<'c, 'a>) -> Scaled<'c, 'a> {
+    let f32_range = matches!(rw.data_element(), ElementType::F32 | ElementType::BF16);
+    if !f32_range || !matches!(s.scale, Scale::Dynamic { .. }) {
+        return s;
+    }
+    let builder = rw.builder();
+    let math = ScaleMath::new(&builder, rw.options.rounding);
+    // Floored at f32's smallest normal too, so that the excess (then at most 1) keeps the value of a
+    // subnormal or zero scale exactly where the quotient's own floor would not.
+    let kept = math.max(math.min(s.scale, Scale::Static(2f32.powi(63))), Scale::Static(f32::MIN_POSITIVE));
+    let excess = math.div(s.scale, kept);
+    Scaled { data: rw.multiply_by_scale(s.data, excess), scale: kept, ..s }
+}
+
 /// a / b, sa / sb. Unit-RMS data has no lower bound on its magnitude, so a quotient by tensor data
 /// can leave a range narrower than f32's (1 / 1e-5 overflows f16; Adam's m / (sqrt(v) + eps) with
 /// eps flushed): there it is computed in f32 and takes its scale from its max at run time (counted
@@ -194,6 +216,7 @@ pub fn square<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: OperationRef<'c, 'a>) -
     let operand: Value = op.operand(0).map_err(|e| e.to_string())?;
     let a = rw.scaled(operand);
     let a = if is_tensor_data(&a) { bounded_for_product(rw, operand, a, narrower_than_f32(rw)) } else { a };
+    let a = if is_tensor_data(&a) { scale_within_square_root_of_range(rw, a) } else { a };
     let builder = rw.builder();
     let scale = ScaleMath::new(&builder, rw.options.rounding).mul(a.scale, a.scale);
     let data = builder.elementwise("stablehlo.multiply", &[a.data, a.data]);
