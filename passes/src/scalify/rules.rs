@@ -63,7 +63,7 @@ pub const RULES: &[Rule] = &[
         "stablehlo.multiply",
         Product,
         Vote,
-        "a*b, sa*sb (a power-of-two splat factor costs nothing; times zero: zero)",
+        "a*b, sa*sb (a power-of-two splat factor costs nothing; times zero: zero); a*a as chlo.square",
     ),
     rule("stablehlo.divide", Quotient, Vote, "a/b, sa/sb; by tensor data at f16/FP8: q = a/b in f32, R(max|q|) sa/sb"),
     rule("chlo.square", Square, Vote, "a*a, sa^2 (a run-time sa kept in [2^-126, 2^63], its excess in the data)"),
