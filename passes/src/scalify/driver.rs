@@ -382,7 +382,8 @@ fn bind_arguments<'c: 'a, 'a>(
             }
         }
     }
-    // In the arguments' order, as each was bound before the statistics were batched.
+    // In the arguments' order (the loop runs backwards so that each scale argument is inserted after
+    // its data without moving the arguments still to come).
     entering.reverse();
     let scaled = match options.rescale_inputs {
         Some(statistic) => rw.normalize_all(&entering, statistic),
