@@ -137,21 +137,7 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
     /// The reduction of every element of a float `value` to a rank-0 tensor with `body`
     /// (`stablehlo.add`, `stablehlo.maximum`, ...), starting from `init`.
     pub fn reduce_all(&self, value: Value<'c, '_>, body: &str, init: f64) -> Value<'c, 'a> {
-        let element = element_type_of(value.r#type());
-        let scalar = crate::types::tensor_type(&[], element);
-        let rank = crate::types::shape_of(value.r#type()).map_or(0, |s| s.len());
-        let init = self.splat(scalar, init);
-        let region = self.combiner(body, scalar);
-        let dimensions: Vec<i64> = (0..rank as i64).collect();
-        let dimensions = DenseI64ArrayAttribute::new(self.context, &dimensions);
-        let operation = OperationBuilder::new("stablehlo.reduce", self.location)
-            .add_operands(&[value, init])
-            .add_results(&[scalar])
-            .add_attributes(&[(Identifier::new(self.context, "dimensions"), dimensions.into())])
-            .add_regions([region])
-            .build()
-            .expect("reduce");
-        self.insert(operation).result(0).expect("one result").into()
+        self.reduce_all_together(&[(value, body, init)]).remove(0)
     }
 
     /// `reduce_all` of several float tensors of one shape in one variadic `stablehlo.reduce`: one
