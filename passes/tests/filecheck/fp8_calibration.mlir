@@ -5,12 +5,12 @@
 // Frozen (`fp8-calibration=-3,2`: log2 of those scales): no statistic; each operand is multiplied by a
 // constant (its static scale, 1 here, over 2^-3 and 2^2: 8 and 1/4) and converted without a clamp, so
 // a value beyond the format converts to NaN; the step returns one more result, the overflow flag: true
-// when any float result is not finite.
+// when any float result is not finite (results of one shape checked in one variadic reduction).
 // RUN: scalify-opt %s --scalify="preset=fp8-calibrated" | FileCheck %s --check-prefix=MEASURE
 // RUN: scalify-opt %s --scalify="preset=fp8-calibrated fp8-calibration=-3,2" | FileCheck %s --check-prefix=FROZEN
 
 // MEASURE-LABEL: func.func @main
-// MEASURE-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<2xf32>) attributes {scalify.fp8_calibration = "measure"}
+// MEASURE-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<2xf32>) attributes {scalify.fp8_calibration = "measure"}
 // MEASURE-DAG:   %[[HEADROOM:.*]] = stablehlo.constant dense<7.812500e-03> : tensor<f32>
 // MEASURE:       %[[XMAX:.*]] = stablehlo.reduce(%{{.*}}) applies stablehlo.maximum
 // MEASURE:       %[[XPOW2:.*]] = stablehlo.maximum %{{.*}}, %{{.*}} : tensor<f32>
@@ -24,10 +24,10 @@
 // MEASURE:       %[[X1:.*]] = stablehlo.reshape %[[XSCALE]] : (tensor<f32>) -> tensor<1xf32>
 // MEASURE-NEXT:  %[[W1:.*]] = stablehlo.reshape %[[WSCALE]] : (tensor<f32>) -> tensor<1xf32>
 // MEASURE-NEXT:  %[[SCALES:.*]] = stablehlo.concatenate %[[X1]], %[[W1]], dim = 0
-// MEASURE-NEXT:  return %{{.*}}, %{{.*}}, %[[SCALES]] : tensor<16x8xf32>, tensor<f32>, tensor<2xf32>
+// MEASURE-NEXT:  return %{{.*}}, %{{.*}}, %{{.*}}, %[[SCALES]] : tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<2xf32>
 
 // FROZEN-LABEL: func.func @main
-// FROZEN-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<i1>) attributes {scalify.fp8_calibration = "frozen"}
+// FROZEN-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<i1>) attributes {scalify.fp8_calibration = "frozen"}
 // FROZEN-NOT:   stablehlo.reduce{{.*}}maximum{{.*}}tensor<16x32xf32>
 // FROZEN-DAG:   %[[EIGHT:.*]] = stablehlo.constant dense<8.000000e+00> : tensor<16x32xf32>
 // FROZEN-DAG:   %[[QUARTER:.*]] = stablehlo.constant dense<2.500000e-01> : tensor<32x8xf32>
@@ -40,15 +40,19 @@
 // FROZEN:       stablehlo.reduce(%{{.*}} init: %{{.*}}) applies stablehlo.add
 // FROZEN:       %[[OUT:.*]] = stablehlo.multiply %{{.*}}, %{{.*}} : tensor<16x8xf32>
 // FROZEN:       %[[LOSS:.*]] = stablehlo.multiply %{{.*}}, %{{.*}} : tensor<f32>
+// FROZEN:       %[[DOUBLE:.*]] = stablehlo.multiply %{{.*}}, %{{.*}} : tensor<16x8xf32>
 // FROZEN:       stablehlo.is_finite %[[OUT]]
-// FROZEN:       stablehlo.reduce(%{{.*}}) applies stablehlo.maximum
 // FROZEN:       stablehlo.is_finite %[[LOSS]]
+// FROZEN:       stablehlo.is_finite %[[DOUBLE]]
+// FROZEN:       stablehlo.reduce(%{{.*}} init: %{{.*}}), (%{{.*}} init: %{{.*}}) across dimensions = [0, 1] : (tensor<16x8xf32>, tensor<16x8xf32>, tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>)
+// FROZEN-NOT:   stablehlo.reduce
 // FROZEN:       %[[FLAG:.*]] = stablehlo.compare GT
-// FROZEN-NEXT:  return %[[OUT]], %[[LOSS]], %[[FLAG]] : tensor<16x8xf32>, tensor<f32>, tensor<i1>
+// FROZEN-NEXT:  return %[[OUT]], %[[LOSS]], %[[DOUBLE]], %[[FLAG]] : tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<i1>
 
-func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x8xf32>) -> (tensor<16x8xf32>, tensor<f32>) {
+func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x8xf32>) -> (tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>) {
   %0 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<16x32xf32>, tensor<32x8xf32>) -> tensor<16x8xf32>
   %zero = stablehlo.constant dense<0.0> : tensor<f32>
   %1 = stablehlo.reduce(%0 init: %zero) applies stablehlo.add across dimensions = [0, 1] : (tensor<16x8xf32>, tensor<f32>) -> tensor<f32>
-  return %0, %1 : tensor<16x8xf32>, tensor<f32>
+  %2 = stablehlo.add %0, %0 : tensor<16x8xf32>
+  return %0, %1, %2 : tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>
 }
