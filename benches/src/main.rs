@@ -142,14 +142,14 @@ const REWRITES: &[(&str, &str)] = &[
     ("FP8 matmuls, calibrated scales (fp8-calibrated, frozen)", "preset=fp8-calibrated"),
 ];
 
-/// `options` with `fp8-calibration=` set to the scales the measuring rewrite returns on `inputs` (its
+/// `options` with `calibration=` set to the scales the measuring rewrite returns on `inputs` (its
 /// last result: one power-of-two scale per FP8 operand), as `scalify.jit` freezes them.
 fn calibrated(client: &Client, text: &[u8], options: &str, inputs: &[scalify_runtime::HostArray]) -> String {
     let (measuring, _) = rewrite(text, options);
     let outputs = client.compile(&measuring).unwrap().run(inputs).unwrap();
     let scales = outputs.last().expect("the measured scales").to_f64();
     let exponents: Vec<String> = scales.iter().map(|s| (s.log2().round() as i32).to_string()).collect();
-    format!("{options} fp8-calibration={}", exponents.join(","))
+    format!("{options} calibration={}", exponents.join(","))
 }
 
 fn rewrite(text: &[u8], options: &str) -> (Vec<u8>, scalify_passes::scalify::Report) {

@@ -98,7 +98,14 @@ impl<'c, 'a> OpBuilder<'c, 'a> {
         result_type: Type<'c>,
         attributes: &[(&str, Attribute<'c>)],
     ) -> Value<'c, 'a> {
-        self.op(name, operands, &[result_type], attributes).result(0).expect("one result").into()
+        // Scalar arithmetic on constants is folded as it is built (see `fold`).
+        match crate::fold::fold(name, operands, result_type) {
+            Some(crate::fold::Scalar::F32(x)) => self.scalar_f32(x),
+            Some(crate::fold::Scalar::I32(x)) => {
+                self.constant(DenseElementsAttribute::i32_splat(result_type, x).into(), result_type)
+            }
+            None => self.op(name, operands, &[result_type], attributes).result(0).expect("one result").into(),
+        }
     }
 
     pub fn constant(&self, value: Attribute<'c>, ty: Type<'c>) -> Value<'c, 'a> {

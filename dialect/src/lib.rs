@@ -7,6 +7,7 @@ pub mod attrs;
 pub mod builder;
 pub mod context;
 pub mod diagnostics;
+pub mod fold;
 pub mod io;
 pub mod ir;
 pub mod output;

@@ -87,8 +87,8 @@ fn small_dot_stays_in_f16_below_the_threshold() {
     insta::assert_snapshot!(text);
 }
 
-/// Frozen calibrated scales belong to one module: a list of another length (the module changed, or
-/// was calibrated under other options) is refused with the counts, not applied to the wrong casts.
+/// Frozen calibrated statistics belong to one module: a list of another length (the module changed,
+/// or was calibrated under other options) is refused with the counts, not applied to the wrong casts.
 /// Casts inside a region (a loop body) are not calibrated: rescaled from their max every step.
 #[test]
 fn calibration_of_another_module_is_refused() {
@@ -96,17 +96,17 @@ fn calibration_of_another_module_is_refused() {
       %0 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<16x32xf32>, tensor<32x8xf32>) -> tensor<16x8xf32>
       return %0 : tensor<16x8xf32>
     }"#;
-    let error = scalify_module_text(module.as_bytes(), "preset=fp8-calibrated fp8-calibration=1,2,3").unwrap_err();
+    let error = scalify_module_text(module.as_bytes(), "preset=fp8-calibrated calibration=1,2,3").unwrap_err();
     let message = error.render("<test>");
-    assert!(message.contains("fp8-calibration has 3 scales, but main has 2 FP8 operands"), "{message}");
-    let (_, report) = scalify(module, "preset=fp8-calibrated fp8-calibration=1,2");
-    assert_eq!(report.fp8_calibration, Some(("frozen", 2)));
+    assert!(message.contains("calibration has 3 values, but main takes 2 statistics"), "{message}");
+    let (_, report) = scalify(module, "preset=fp8-calibrated calibration=1,2");
+    assert_eq!(report.calibration, Some(("frozen", 2)));
     // torch-mlir names its entry `forward`: a single public function is the entry too.
     let (_, report) = scalify(&module.replace("@main", "@forward"), "preset=fp8-calibrated");
-    assert_eq!(report.fp8_calibration, Some(("measure", 2)));
+    assert_eq!(report.calibration, Some(("measure", 2)));
     let two = format!("{module}\n{}", module.replace("@main", "@other")).replace("@main", "@first");
     let error = scalify_module_text(two.as_bytes(), "preset=fp8-calibrated").unwrap_err().render("<test>");
-    assert!(error.contains("needs an entry function"), "{error}");
+    assert!(error.contains("need an entry function"), "{error}");
 
     let looped = r#"func.func @main(%x: tensor<16x32xf32>, %w: tensor<32x32xf32>) -> tensor<16x32xf32> {
       %c0 = stablehlo.constant dense<0> : tensor<i32>
@@ -123,7 +123,7 @@ fn calibration_of_another_module_is_refused() {
       }
       return %r#1 : tensor<16x32xf32>
     }"#;
-    let (text, report) = scalify(looped, "preset=fp8-calibrated fp8-calibration=");
-    assert_eq!(report.fp8_calibration, Some(("frozen", 0)));
+    let (text, report) = scalify(looped, "preset=fp8-calibrated calibration=");
+    assert_eq!(report.calibration, Some(("frozen", 0)));
     assert!(report.dots[0].lowered && report.statistic_reductions == 2, "{:?}\n{text}", report.dots);
 }

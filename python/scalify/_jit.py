@@ -26,8 +26,9 @@ class Policy:
     and f16 data brings its own defaults (inputs rescaled from their RMS, scaled results from their
     max, the optimizer's update in f32; set a field to override). `Policy.preset(name)` gives the
     pass's named presets ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static", "fp8-calibrated").
-    With `fp8_scales="calibrated"`, `scalify.jit` sets `fp8_calibration` itself (measured, then frozen
-    scales); a value given here is the frozen calibration to start from."""
+    With `statistics="calibrated"` (or `fp8_scales="calibrated"`), `scalify.jit` sets `calibration`
+    itself (statistics measured, then frozen); a value given here is the frozen calibration to start
+    from."""
 
     data_type: str = "f32"
     forward_data_type: str | None = None
@@ -47,7 +48,13 @@ class Policy:
     strict: bool = False
     keep_types: bool | None = None
     fp8_scales: str = "dynamic"
-    fp8_calibration: str | None = None
+    statistics: str = "dynamic"
+    calibration: str | None = None
+
+    @property
+    def calibrated(self):
+        """Whether statistics are measured once and frozen (what `scalify.jit` then manages)."""
+        return self.statistics == "calibrated" or self.fp8_scales == "calibrated"
 
     @classmethod
     def preset(cls, name, **overrides):
@@ -245,9 +252,9 @@ class _Compiled:
         original = _before_serialization(jitted, call_args, call_kwargs, _generic_text(exported.mlir_module()))
         text, report = _scalify.rewrite(original, policy.options())
         self.lowered = Lowered(text, json.loads(report), original)
-        # fp8-scales=calibrated: one more result after the step's own (the measured FP8 scales, or the
+        # Calibrated statistics: one more result after the step's own (the measured statistics, or the
         # frozen step's overflow flag).
-        self.extra_result = (self.lowered.report.get("fp8_calibration") or {}).get("mode")
+        self.extra_result = (self.lowered.report.get("calibration") or {}).get("mode")
         signature = _Signature.of(text)
         self.signature = signature
         self.out_tree = exported.out_tree
@@ -319,19 +326,20 @@ class _Compiled:
 
 
 class _Calibrated:
-    """`fp8-scales=calibrated` for one input signature: a measuring step (each FP8 operand rescaled from
-    its max, the scales returned) and a frozen one compiled with those scales as constants (no
-    statistic; an overflow flag returned). The first call measures; each later call runs the frozen
-    step and reads its flag (one boolean to the host), and when it is up (a value beyond its FP8
-    format's range at the frozen scale made the step's results non-finite) runs the measuring step on
-    the same arguments instead, returns its results and freezes its scales. Under an outer trace, where
+    """Calibrated statistics (`statistics=calibrated`, or `fp8-scales=calibrated`) for one input
+    signature: a measuring step (each statistic computed as dynamic scaling does, their powers of two
+    returned) and a frozen one compiled with them as constants (no statistic; an overflow flag
+    returned). The first call measures; each later call runs the frozen
+    step and reads its flag (one boolean to the host), and when it is up (a value beyond its format's
+    range at a frozen statistic made the step's results non-finite) runs the measuring step on the
+    same arguments instead, returns its results and freezes its statistics. Under an outer trace, where
     the flag cannot be read, the choice is a `lax.cond` on the device (the frozen scales stay)."""
 
     def __init__(self, compile_step, policy):
         self._compile_step = compile_step
         self._policy = policy
-        start = policy.fp8_calibration
-        self.measuring = compile_step(dataclasses.replace(policy, fp8_calibration="measure"))
+        start = policy.calibration
+        self.measuring = compile_step(dataclasses.replace(policy, calibration="measure"))
         self.frozen = compile_step(policy) if start not in (None, "measure") else None
         self.exponents = None
         self.calibrations = 0
@@ -347,17 +355,19 @@ class _Calibrated:
     MARGIN = 1
 
     def _freeze(self, scales):
-        # An all-zero operand (at scale 0) has no exponent: the format's smallest normal one serves.
+        # An all-zero tensor (a bias or an optimizer moment before the first update) has no exponent:
+        # it is frozen at 1, where static scales would put it (the smallest normal would make its next,
+        # non-zero values overflow at once).
         with np.errstate(divide="ignore"):
             log2 = np.log2(np.asarray(scales, np.float64))
-        exponents = np.round(np.nan_to_num(log2, neginf=-126.0, posinf=127.0)).astype(int) + self.MARGIN
+        exponents = np.round(np.nan_to_num(log2, neginf=-self.MARGIN, posinf=127.0)).astype(int) + self.MARGIN
         # A recalibration only raises scales: the operand that overflowed gets room, the others keep
         # the room they had (a scale lowered by one batch would overflow on the next).
         if self.exponents is not None and len(self.exponents) == len(exponents):
             exponents = np.maximum(exponents, self.exponents)
         self.exponents = np.clip(exponents, -126, 127)
         calibration = ",".join(str(e) for e in self.exponents)
-        self.frozen = self._compile_step(dataclasses.replace(self._policy, fp8_calibration=calibration))
+        self.frozen = self._compile_step(dataclasses.replace(self._policy, calibration=calibration))
         self.calibrations += 1
 
     def __call__(self, *arguments):
@@ -458,7 +468,7 @@ class Scalified:
                 with emitting_markers(), _dense_replica_groups():
                     return _Compiled(self._jitted, call_args, call_kwargs, policy, donate)
 
-            if self.policy.fp8_scales == "calibrated":
+            if self.policy.calibrated:
                 # The measuring step may run again on the frozen step's arguments: nothing is donated.
                 self._cache[key] = _Calibrated(functools.partial(compile_step, donate=()), self.policy)
             else:
@@ -471,7 +481,7 @@ class Scalified:
         return self._compiled(args, kwargs)[0].lowered
 
     def calibrations(self, *args, **kwargs) -> int:
-        """With `fp8_scales="calibrated"`: how many times scales were measured and frozen for these
+        """With calibrated statistics: how many times they were measured and frozen for these
         arguments' signature (1 after the first call; each overflow adds one)."""
         compiled = self._compiled(args, kwargs)[0]
         return compiled.calibrations if isinstance(compiled, _Calibrated) else 0
@@ -485,8 +495,8 @@ def jit(fn=None, *, policy="f32", static_argnums=(), static_argnames=(), **jit_k
     """Like `jax.jit`, with the scalify pass between lowering and compilation.
 
     `policy`: a preset name ("f32", "f16", "bf16", "fp8-hybrid", "fp8-static", "fp8-calibrated") or a
-    `Policy`. With calibrated FP8 scales the first call measures them and later calls run at frozen
-    scales, recalibrating when a step overflows (see `_Calibrated`); `donate_argnums` is then ignored. With a scaled signature
+    `Policy`. With calibrated statistics (`statistics="calibrated"`, "fp8-calibrated") the first call
+    measures them and later calls run with them frozen, recalibrating when a step overflows (see `_Calibrated`); `donate_argnums` is then ignored. With a scaled signature
     (fp8-hybrid), float arguments may be `ScaledArray`s and float results are `ScaledArray`s, so
     parameters and optimizer state stay scaled low-precision data between steps.
     """

@@ -128,7 +128,7 @@ def main():
                 else float("nan"),
             )
         )
-    order = {"original": 0, "f16": 1, "fp8": 2, "fp8-static": 3, "fp8-calibrated": 4}
+    order = {"original": 0, "f16": 1, "f16-calibrated": 2, "fp8": 3, "fp8-hybrid-calibrated": 4, "fp8-static": 5, "fp8-calibrated": 6}
     rows.sort(key=lambda r: (r["module"], order.get(r["variant"], 9), r["variant"]))
     print("| module | variant | dots marked FP8 | FP8 GEMMs (default: Triton or cuBLASLt) | FP8 GEMMs (Triton off: "
           "cuBLASLt) | kernels | vs original | GPU compile s | vs original | GPU compile vs original, Triton off |")

@@ -15,7 +15,7 @@ use scalify_dialect::{ir, melior};
 
 use super::families::{Family, unscaled_fallback};
 use super::plan::Plan;
-use super::policy::{Fp8Scales, MatmulType, Options, SignatureMode};
+use super::policy::{MatmulType, Options, SignatureMode};
 use super::report::Report;
 use super::rewriter::{Calibration, Mapped, PointMark, Rewriter, Scaled, location_text, op_name};
 use super::role;
@@ -278,7 +278,7 @@ fn scale_attributes<'c>(context: &'c melior::Context, function: &OperationRef<'c
     Attribute::parse(context, &text).unwrap_or_else(|| Attribute::parse(context, "{}").expect("empty dictionary"))
 }
 
-/// `entry`: whether this is the function calibrated FP8 scales are measured in (see `entry_point`).
+/// `entry`: whether this is the function calibrated statistics are measured in (see `entry_point`).
 fn rewrite_function<'c: 'a, 'a>(
     context: &'c melior::Context,
     function: OperationRef<'c, 'a>,
@@ -298,9 +298,9 @@ fn rewrite_function<'c: 'a, 'a>(
         let returned: Vec<Value> = ops.last().map(|t| t.operands().collect()).unwrap_or_default();
         rw.loss_cone = role::loss_cone(&ops[..ops.len().saturating_sub(1)], &returned);
     }
-    if entry && options.fp8_scales == Fp8Scales::Calibrated {
+    if entry && options.calibrated() {
         let block = block.to_raw().ptr as usize;
-        rw.calibration = Some(Calibration { block, operands: 0, measured: Vec::new(), frozen: Default::default() });
+        rw.calibration = Some(Calibration { block, slots: 0, measured: Vec::new() });
     }
     let placements = argument_placements(&function, block.argument_count());
     let scaled_arguments = bind_arguments(&mut rw, block, &plan, &placements)?;
@@ -318,8 +318,8 @@ fn rewrite_function<'c: 'a, 'a>(
     let (mut returned, scaled_results) = bind_results(&mut rw, *terminator, &plan);
     let calibration_result = match rw.calibration.take() {
         Some(calibration) => {
-            let mode = if options.fp8_calibration.is_some() { "frozen" } else { "measure" };
-            rw.report.fp8_calibration = Some((mode, calibration.operands));
+            let mode = if options.calibration.is_some() { "frozen" } else { "measure" };
+            rw.report.calibration = Some((mode, calibration.slots));
             Some(calibration_result(&mut rw, calibration, &returned)?)
         }
         None => None,
@@ -445,7 +445,7 @@ fn bind_results<'c: 'a, 'a>(
     (returned, scaled_results)
 }
 
-/// The extra result of a function under calibration: measuring, the scales of its FP8 operands in
+/// The extra result of a function under calibration: measuring, its statistics (powers of two) in
 /// program order (`tensor<Nxf32>`); frozen, the overflow flag (`tensor<i1>`, true when any float
 /// result is not finite: a cast beyond its format's range made NaN or inf, or the step itself did).
 fn calibration_result<'c: 'a, 'a>(
@@ -455,7 +455,7 @@ fn calibration_result<'c: 'a, 'a>(
 ) -> Result<Value<'c, 'a>, FunctionError> {
     let builder = rw.builder();
     let f32 = ElementType::F32.to_mlir(rw.context);
-    let Some(exponents) = &rw.options.fp8_calibration else {
+    let Some(exponents) = &rw.options.calibration else {
         let ty = scalify_dialect::types::tensor_type(&[calibration.measured.len() as u64], f32);
         if calibration.measured.is_empty() {
             return Ok(builder.splat(ty, 1.0));
@@ -469,11 +469,11 @@ fn calibration_result<'c: 'a, 'a>(
         );
         return Ok(builder.value("stablehlo.concatenate", &scales, ty, &[("dimension", dimension.into())]));
     };
-    if exponents.len() != calibration.operands {
+    if exponents.len() != calibration.slots {
         return Err(FunctionError::Unsupported(format!(
-            "fp8-calibration has {} scales, but main has {} FP8 operands (calibrate this module again)",
+            "calibration has {} values, but main takes {} statistics (calibrate this module again)",
             exponents.len(),
-            calibration.operands
+            calibration.slots
         )));
     }
     // Per float result, 1 where an element is not finite; the largest over all results. Results of
@@ -510,7 +510,7 @@ fn calibration_result<'c: 'a, 'a>(
 }
 
 /// The function type with the calibration result appended (its attributes replicated, as a scale's),
-/// and `scalify.fp8_calibration` saying which (`measure` or `frozen`).
+/// and `scalify.calibration` saying which (`measure` or `frozen`).
 fn append_calibration_result<'c>(
     context: &'c melior::Context,
     function: OperationRef<'c, '_>,
@@ -529,8 +529,8 @@ fn append_calibration_result<'c>(
     if let Some(results) = results {
         function.set_inherent_attribute("res_attrs", results.into());
     }
-    let mode = if options.fp8_calibration.is_some() { "frozen" } else { "measure" };
-    function.set_attribute("scalify.fp8_calibration", StringAttribute::new(context, mode).into());
+    let mode = if options.calibration.is_some() { "frozen" } else { "measure" };
+    function.set_attribute("scalify.calibration", StringAttribute::new(context, mode).into());
 }
 
 /// A scaled signature's function type, with each pair's attributes widened, and the attributes by
@@ -575,7 +575,7 @@ fn merge(into: &mut Report, from: Report) {
     into.range_rescales += from.range_rescales;
     into.collective_scales += from.collective_scales;
     into.statistic_bytes += from.statistic_bytes;
-    into.fp8_calibration = into.fp8_calibration.or(from.fp8_calibration);
+    into.calibration = into.calibration.or(from.calibration);
 }
 
 /// The module's entry function, as a runtime calls it: the one named `main`, else its only public
@@ -601,9 +601,9 @@ pub fn scalify(context: &ScalifyContext, module: &mut Module, options: &Options)
     let called = called_functions(module);
     refuse_gspmd_manual_with_dynamic_scales(module, options)?;
     let entry = entry_point(&functions);
-    if options.fp8_scales == Fp8Scales::Calibrated && entry.is_none() {
+    if options.calibrated() && entry.is_none() {
         return Err(MlirError::new(
-            "scalify: fp8-scales=calibrated needs an entry function to measure and freeze its FP8 scales in: \
+            "scalify: calibrated statistics need an entry function to measure and freeze them in: \
              one named main, or a single public function",
             Vec::new(),
         ));

@@ -130,29 +130,17 @@ fn to_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, format
             (data, new_scale, headroom)
         }
     };
+    // At a frozen calibrated scale no clamp: a value the calibration did not foresee converts to NaN
+    // (E4M3FN) or inf (E5M2), which reaches the step's outputs, where the overflow flag
+    // (`driver::calibration_result`) sees it.
+    if rw.statistics_frozen() {
+        return (builder.convert(wide, format), scale, headroom);
+    }
     let bound = format.max_finite();
     let low = builder.splat(wide.r#type(), -bound);
     let high = builder.splat(wide.r#type(), bound);
     let clamped = builder.clamp(low, wide, high);
     (builder.convert(clamped, format), scale, headroom)
-}
-
-/// One operand at a frozen calibrated scale 2^exponent: a constant factor, no statistic. Not
-/// clamped: a value the calibration did not foresee converts to NaN (E4M3FN) or inf (E5M2), which
-/// reaches the step's outputs, where the overflow flag (`driver::calibration_result`) sees it.
-fn frozen_fp8<'c: 'a, 'a>(
-    rw: &mut Rewriter<'c, 'a>,
-    operand: Scaled<'c, 'a>,
-    format: ElementType,
-    exponent: i32,
-) -> Fp8Cast<'c, 'a> {
-    let builder = rw.builder();
-    let math = ScaleMath::new(&builder, rw.options.rounding);
-    let wide = rw.convert(operand.data, ElementType::F32);
-    let scale = if operand.invariant { Scale::ONE } else { operand.scale };
-    let frozen = Scale::Static(2f32.powi(exponent));
-    let data = rw.multiply_by_scale(wide, math.div(scale, frozen));
-    (builder.convert(data, format), frozen, headroom(format))
 }
 
 /// What identifies a cast: the same data may stand for different values at different scales (x and
@@ -174,42 +162,6 @@ fn cached_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, fo
     let cast = to_fp8(rw, operand, format);
     rw.fp8_casts.insert(key, cast);
     cast
-}
-
-/// An operand's cast. In the body of a function under calibration, each FP8 operand in program
-/// order is the next slot: measured (cast from its max, its scale recorded as the function's
-/// calibration result) or frozen at the slot's exponent.
-fn cast_operand<'c: 'a, 'a>(
-    rw: &mut Rewriter<'c, 'a>,
-    operand: Scaled<'c, 'a>,
-    format: ElementType,
-) -> Fp8Cast<'c, 'a> {
-    let point = rw.point_block();
-    let Some(calibration) = rw.calibration.as_mut().filter(|c| c.block == point) else {
-        return cached_fp8(rw, operand, format);
-    };
-    let slot = calibration.operands;
-    calibration.operands += 1;
-    match rw.options.fp8_calibration.as_ref().map(|exponents| exponents.get(slot).copied()) {
-        None => {
-            let cast = cached_fp8(rw, operand, format);
-            let builder = rw.builder();
-            let scale = ScaleMath::new(&builder, rw.options.rounding).value(cast.1);
-            rw.calibration.as_mut().expect("calibrating").measured.push(scale);
-            cast
-        }
-        // Too few exponents: the driver reports the count; any exponent keeps the rewrite going.
-        Some(exponent) => {
-            let exponent = exponent.unwrap_or(0);
-            let key = (cast_key(rw, &operand, format), exponent);
-            if let Some(cast) = rw.calibration.as_ref().and_then(|c| c.frozen.get(&key)) {
-                return *cast;
-            }
-            let cast = frozen_fp8(rw, operand, format, exponent);
-            rw.calibration.as_mut().expect("calibrating").frozen.insert(key, cast);
-            cast
-        }
-    }
 }
 
 /// `value` laid out as [batch..., free..., contracting] with the contracting dimensions merged into
@@ -308,9 +260,8 @@ fn bind_product<'c: 'a, 'a>(
     let scaled = rw.wrap(data, scale);
     rw.bind_scaled(op.result(0).expect("one result").into(), scaled);
     record.lowered = true;
-    let calibrated = rw.calibration.as_ref().is_some_and(|c| c.block == rw.point_block());
     record.reason = match cast_statistic(rw) {
-        _ if calibrated && rw.options.fp8_calibration.is_some() => format!("{lowering}: operand scales calibrated"),
+        _ if rw.statistics_frozen() => format!("{lowering}: operand scales calibrated"),
         None => format!("{lowering}: operand scales from propagation"),
         Some(statistic) => format!("{lowering}: operands rescaled from their {statistic:?} at the cast"),
     };
@@ -330,7 +281,7 @@ fn fp8_operands<'c: 'a, 'a>(
 ) -> Result<Option<Fp8Operands<'c, 'a>>, String> {
     let Some((fa, fb, record)) = decide(rw, op, k, has_contraction)? else { return Ok(None) };
     let old: Value = op.result(0).map_err(|e| e.to_string())?.into();
-    Ok(Some((old, [cast_operand(rw, a, fa), cast_operand(rw, b, fb)], record)))
+    Ok(Some((old, [cached_fp8(rw, a, fa), cached_fp8(rw, b, fb)], record)))
 }
 
 /// Lowers `op` (a dot_general or a convolution) to FP8 if the policy and its shape allow; records the

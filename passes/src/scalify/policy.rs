@@ -68,10 +68,26 @@ pub struct Options {
     /// options say; `Static`, from propagation alone (no amax, no statistic of any kind);
     /// `Calibrated`, static except at the FP8 casts, whose scales are measured on a step and frozen.
     pub fp8_scales: Fp8Scales,
-    /// With `Calibrated`: `None` measures (each FP8 operand of `main`'s body rescaled from its max, its
-    /// scale returned as one more result); `Some(exponents)` freezes them (operand `i` of the `i`-th
-    /// FP8 operand in program order at scale 2^exponents[i], no statistic, plus an overflow flag).
-    pub fp8_calibration: Option<Vec<i32>>,
+    /// Where the run-time statistics of the entry function's body come from (see `Statistics`).
+    pub statistics: Statistics,
+    /// With calibrated statistics (`calibrated()`): `None` measures (each statistic of `main`'s body
+    /// computed as dynamic scaling does, its power of two returned in program order as one more
+    /// result); `Some(exponents)` freezes them (the `i`-th statistic is the constant 2^exponents[i]: no
+    /// reduction, and one more result, an overflow flag).
+    pub calibration: Option<Vec<i32>>,
+}
+
+/// `statistics=`: each run-time statistic (the inputs', the range safeguards', the results', each
+/// FP8 operand's max) computed on every step, or measured once and frozen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Statistics {
+    #[default]
+    Dynamic,
+    /// Measured on a step and frozen as constants (`calibration=`): the step then has no reduction
+    /// for any statistic of its entry function's body, and its scale arithmetic folds at compile
+    /// time, as static scales do; an overflow flag is returned (`scalify.jit` recalibrates when it
+    /// fires). Statistics inside regions (a loop's body) stay dynamic.
+    Calibrated,
 }
 
 /// `fp8-scales=`: dynamic (statistics as the rescale options say) or static (none at all).
@@ -84,7 +100,7 @@ pub enum Fp8Scales {
     /// f16 data takes run-time statistics where values leave its range (exp, quotients, squares).
     Static,
     /// Static everywhere but at the FP8 casts of the entry function's body: measured once (from each
-    /// operand's max, as dynamic scaling does), then frozen as constants (`fp8-calibration=`), with an
+    /// operand's max, as dynamic scaling does), then frozen as constants (`calibration=`), with an
     /// overflow flag returned by the step (`scalify.jit` recalibrates when it fires).
     Calibrated,
 }
@@ -110,7 +126,8 @@ impl Default for Options {
             rescale_results: None,
             keep_types: None,
             fp8_scales: Fp8Scales::Dynamic,
-            fp8_calibration: None,
+            statistics: Statistics::Dynamic,
+            calibration: None,
         }
     }
 }
@@ -196,14 +213,21 @@ pub const OPTIONS: &[OptionSpec] = &[
         "dynamic|static|calibrated",
         "dynamic",
         "static: no run-time statistic at all (scales from propagation; FP8 casts saturate); calibrated: static, \
-         with the FP8 casts' scales measured on a step and frozen (fp8-calibration); both need bf16 or f32 data",
+         with the FP8 casts' maxima measured on a step and frozen (statistics=calibrated); both need bf16 or f32 data",
     ),
     option(
-        "fp8-calibration",
+        "statistics",
+        "dynamic|calibrated",
+        "dynamic",
+        "calibrated: every run-time statistic of main (inputs', range safeguards', results', FP8 operands' \
+         max) measured on a step and frozen as constants (calibration); the step returns an overflow flag",
+    ),
+    option(
+        "calibration",
         "measure|E,E,...",
         "unset",
-        "with fp8-scales=calibrated: measure (if unset: return each FP8 operand's scale) or the frozen log2 \
-         scales, one per FP8 operand of main in program order (the step then returns an overflow flag)",
+        "with statistics=calibrated (or fp8-scales=calibrated): measure (if unset: return each statistic's \
+         power of two) or the frozen log2 values, one per statistic of main in program order",
     ),
 ];
 
@@ -283,7 +307,7 @@ fn calibration(value: &str) -> Result<Option<Vec<i32>>, String> {
     }
     let exponents = value.split(',').filter(|e| !e.is_empty()).map(|e| match e.parse::<i32>() {
         Ok(e) if (-126..=127).contains(&e) => Ok(e),
-        _ => Err(format!("fp8-calibration takes measure or log2 scales e,e,... within -126..127, not '{e}'")),
+        _ => Err(format!("calibration takes measure or log2 scales e,e,... within -126..127, not '{e}'")),
     });
     exponents.collect::<Result<Vec<_>, _>>().map(Some)
 }
@@ -336,6 +360,12 @@ impl Options {
         by_role.unwrap_or(self.data_type)
     }
 
+    /// Whether the entry function's statistics are measured and frozen (`statistics=calibrated`, which
+    /// `fp8-scales=calibrated` implies).
+    pub fn calibrated(&self) -> bool {
+        self.statistics == Statistics::Calibrated || self.fp8_scales == Fp8Scales::Calibrated
+    }
+
     /// Whether any role's data type differs from `data_type` (roles are read only then).
     pub fn has_role_data_types(&self) -> bool {
         [self.forward_data_type, self.backward_data_type, self.optimizer_data_type]
@@ -355,8 +385,8 @@ impl Options {
         let mut options = Self::default();
         let mut given = Vec::new();
         options.apply(text, &mut given)?;
-        if options.fp8_calibration.is_some() && options.fp8_scales != Fp8Scales::Calibrated {
-            return Err("fp8-calibration applies with fp8-scales=calibrated only".into());
+        if options.calibration.is_some() && !options.calibrated() {
+            return Err("calibration applies with statistics=calibrated (or fp8-scales=calibrated) only".into());
         }
         if let Some(mode) = options.fp8_scales.name_if_static() {
             if options.has_f16_data() {
@@ -444,7 +474,15 @@ impl Options {
                         _ => return Err(format!("fp8-scales must be dynamic, static or calibrated, not '{value}'")),
                     }
                 }
-                "fp8-calibration" => self.fp8_calibration = calibration(value)?,
+                "statistics" => {
+                    self.statistics = match value {
+                        "dynamic" => Statistics::Dynamic,
+                        "calibrated" => Statistics::Calibrated,
+                        _ => return Err(format!("statistics must be dynamic or calibrated, not '{value}'")),
+                    }
+                }
+                // `fp8-calibration`: its name while only FP8 casts were calibrated.
+                "calibration" | "fp8-calibration" => self.calibration = calibration(value)?,
                 "fp8-min-flops" => {
                     self.fp8_min_flops =
                         value.parse().map_err(|_| format!("fp8-min-flops takes a count of FLOPs, not '{value}'"))?
@@ -511,18 +549,20 @@ mod tests {
     #[test]
     fn calibrated_fp8_scales_measure_or_freeze() {
         let measure = Options::parse("preset=fp8-calibrated").unwrap();
-        assert_eq!((measure.fp8_scales, measure.fp8_calibration.clone()), (Fp8Scales::Calibrated, None));
+        assert_eq!((measure.fp8_scales, measure.calibration.clone()), (Fp8Scales::Calibrated, None));
         assert_eq!((measure.rescale, measure.rescale_inputs, measure.rescale_results), (None, None, None));
-        let frozen = Options::parse("preset=fp8-calibrated fp8-calibration=3,-2,0").unwrap();
-        assert_eq!(frozen.fp8_calibration, Some(vec![3, -2, 0]));
-        let none = Options::parse("preset=fp8-calibrated fp8-calibration=").unwrap();
-        assert_eq!(none.fp8_calibration, Some(vec![]));
-        for bad in ["fp8-calibration=1,x", "fp8-calibration=200", "fp8-calibration=1.5"] {
+        let frozen = Options::parse("preset=fp8-calibrated calibration=3,-2,0").unwrap();
+        assert_eq!(frozen.calibration, Some(vec![3, -2, 0]));
+        let none = Options::parse("preset=fp8-calibrated calibration=").unwrap();
+        assert_eq!(none.calibration, Some(vec![]));
+        for bad in ["calibration=1,x", "calibration=200", "calibration=1.5"] {
             let error = Options::parse(&format!("preset=fp8-calibrated {bad}")).unwrap_err();
             assert!(error.contains("within -126..127"), "{bad}: {error}");
         }
-        let alone = Options::parse("preset=fp8-static fp8-calibration=1").unwrap_err();
-        assert!(alone.contains("with fp8-scales=calibrated only"), "{alone}");
+        let alone = Options::parse("preset=fp8-static calibration=1").unwrap_err();
+        assert!(alone.contains("with statistics=calibrated (or fp8-scales=calibrated) only"), "{alone}");
+        let f16 = Options::parse("preset=f16 statistics=calibrated fp8-calibration=1,2").unwrap();
+        assert_eq!((f16.calibrated(), f16.calibration), (true, Some(vec![1, 2])), "the old name still parses");
         let f16 = Options::parse("preset=fp8-calibrated data-type=f16").unwrap_err();
         assert!(f16.contains("fp8-scales=calibrated needs data with f32's range"), "{f16}");
     }
@@ -540,7 +580,7 @@ mod tests {
                     v => vec![v],
                 })
                 .collect();
-            let needs = if spec.name == "fp8-calibration" { "fp8-scales=calibrated " } else { "" };
+            let needs = if spec.name == "calibration" { "statistics=calibrated " } else { "" };
             for value in values {
                 let text = format!("{needs}{}={value}", spec.name);
                 assert!(Options::parse(&text).is_ok(), "{text}: {:?}", Options::parse(&text).err());

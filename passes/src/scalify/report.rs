@@ -54,9 +54,9 @@ pub struct Report {
     /// Scalar collectives added so that run-time scales agree across devices (a max all_reduce
     /// before a reduction or gather) or travel with their data (a permute, a broadcast).
     pub collective_scales: usize,
-    /// With `fp8-scales=calibrated`: `measure` or `frozen`, and the FP8 operands of `main`'s body
-    /// under calibration (one measured or frozen scale each).
-    pub fp8_calibration: Option<(&'static str, usize)>,
+    /// With calibrated statistics: `measure` or `frozen`, and the statistics of `main`'s body under
+    /// calibration (one measured or frozen value each).
+    pub calibration: Option<(&'static str, usize)>,
 }
 
 impl Report {
@@ -101,7 +101,7 @@ impl Report {
             "range_rescales": self.range_rescales,
             "collective_scales": self.collective_scales,
             "statistic_bytes": self.statistic_bytes,
-            "fp8_calibration": self.fp8_calibration.map(|(mode, operands)| json!({"mode": mode, "operands": operands})),
+            "calibration": self.calibration.map(|(mode, statistics)| json!({"mode": mode, "statistics": statistics})),
             "dots": self.dots.iter().map(|d| json!({
                 "op": d.op, "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
                 "role": d.role, "formats": d.formats.as_ref().map(|(a, b)| vec![a, b]), "fp8": d.lowered,

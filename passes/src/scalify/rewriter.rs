@@ -97,7 +97,7 @@ pub struct Rewriter<'c, 'a> {
     /// (a gradient's dW and dX) is measured and converted once. Reused only within the block that
     /// holds the cast, where it dominates every later op.
     pub fp8_casts: HashMap<Fp8CastKey, Fp8Cast<'c, 'a>>,
-    /// `fp8-scales=calibrated`, in the function under calibration (see `fp8::cast_operand`).
+    /// Calibrated statistics (`Options::calibrated`), in the function under calibration.
     pub calibration: Option<Calibration<'c, 'a>>,
     /// Channel handles given to the collectives this rewrite added (some sit in bodies not yet in the
     /// module, where a scan of the module would not see them).
@@ -122,14 +122,13 @@ pub struct Rewriter<'c, 'a> {
     hint: Option<OperationRef<'c, 'a>>,
 }
 
-/// The FP8 operands of a function under calibration (`fp8-scales=calibrated`): those cast in its
-/// body's block (casts inside regions are rescaled every step), counted in program order, with their
-/// scales when measuring and the frozen casts made so far.
+/// The statistics of a function under calibration (`statistics=calibrated`): those taken in its
+/// body's block (statistics inside regions are taken every step), counted in program order, each a
+/// slot of the calibration, with their values when measuring.
 pub struct Calibration<'c, 'a> {
     pub block: usize,
-    pub operands: usize,
+    pub slots: usize,
     pub measured: Vec<Value<'c, 'a>>,
-    pub frozen: HashMap<(Fp8CastKey, i32), Fp8Cast<'c, 'a>>,
 }
 
 /// Where the insertion point was: its block and the op just before it.
@@ -452,19 +451,53 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`; a floor of
     /// 0 lets an all-zero tensor report 0): the data statistics behind dynamic rescaling. One
     /// reduction over the value.
+    /// Under calibration, a frozen statistic is a constant and a measured one is recorded.
     pub fn magnitude(&mut self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
+        if let Some(frozen) = self.frozen_statistic() {
+            return frozen;
+        }
         let builder = self.builder();
         let reductions = self.statistic_reductions(value, statistic);
         let reduced: Vec<Value> = reductions.iter().map(|&(v, body, init)| builder.reduce_all(v, body, init)).collect();
-        self.statistic_from(value, &reduced, statistic, floor)
+        let magnitude = self.statistic_from(value, &reduced, statistic, floor);
+        self.record_statistic(magnitude);
+        magnitude
+    }
+
+    /// Whether statistics taken at the insertion point are frozen constants (calibrated, frozen, in
+    /// the body under calibration): what FP8 casts need to know, since they must not saturate then.
+    pub fn statistics_frozen(&self) -> bool {
+        self.options.calibration.is_some() && self.calibration.as_ref().is_some_and(|c| c.block == self.point_block())
+    }
+
+    /// Under calibration, frozen: the next slot's constant 2^e (0 past the list's end: the driver
+    /// refuses a list of the wrong length).
+    fn frozen_statistic(&mut self) -> Option<Value<'c, 'a>> {
+        if !self.statistics_frozen() {
+            return None;
+        }
+        let calibration = self.calibration.as_mut().expect("under calibration");
+        let exponents = self.options.calibration.as_ref().expect("frozen");
+        let exponent = exponents.get(calibration.slots).copied().unwrap_or(0);
+        calibration.slots += 1;
+        Some(self.builder().scalar_f32(2f32.powi(exponent)))
+    }
+
+    /// Under calibration, measuring: `magnitude` is the next slot's value, returned by the step.
+    fn record_statistic(&mut self, magnitude: Value<'c, 'a>) {
+        let point = self.point_block();
+        if let Some(calibration) = self.calibration.as_mut().filter(|c| c.block == point) {
+            calibration.slots += 1;
+            calibration.measured.push(magnitude);
+        }
     }
 
     /// `magnitude` of each of `values`, all of one type, their reductions in one variadic
     /// `stablehlo.reduce` (one pass over them all: XLA launches a kernel per reduction of a function
     /// argument, the GPT step's 89 input statistics were 89 kernels).
     pub fn magnitudes(&mut self, values: &[Value<'c, 'a>], statistic: Statistic, floor: f32) -> Vec<Value<'c, 'a>> {
-        if values.len() == 1 {
-            return vec![self.magnitude(values[0], statistic, floor)];
+        if values.len() == 1 || self.statistics_frozen() {
+            return values.iter().map(|&value| self.magnitude(value, statistic, floor)).collect();
         }
         let per_value: Vec<_> = values.iter().map(|&v| self.statistic_reductions(v, statistic)).collect();
         let all: Vec<_> = per_value.iter().flatten().copied().collect();
@@ -474,7 +507,9 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             .zip(&per_value)
             .map(|(&value, reductions)| {
                 let own: Vec<Value> = reduced.by_ref().take(reductions.len()).collect();
-                self.statistic_from(value, &own, statistic, floor)
+                let magnitude = self.statistic_from(value, &own, statistic, floor);
+                self.record_statistic(magnitude);
+                magnitude
             })
             .collect()
     }
