@@ -9,7 +9,9 @@ with pip into out/data), trained long enough to judge, against what people run t
 - scalify f16 (f16 parameters and AdamW state, scaled) and scalify fp8-hybrid (every matmul FP8);
   `--runs ... fp8-static:0` adds FP8 at static scales (`preset=fp8-static`, no statistic at all);
   `fp8-calibrated:0` FP8 at calibrated scales (`preset=fp8-calibrated`: measured on the first step,
-  frozen, measured again when a step overflows; the table counts the calibrations).
+  frozen, measured again when a step overflows; the table counts the calibrations); `f16-calibrated:0`
+  and `fp8-hybrid-calibrated:0` the f16 and fp8-hybrid presets with every statistic calibrated so
+  (`statistics=calibrated`; parameters and state as they are).
 
 fp32, scalify-f16 and fp8-hybrid run with two seeds (initialization and data order), so that a difference
 can be read against the seed-to-seed spread of fp32 itself.
@@ -136,10 +138,17 @@ class Experiment:
             # the first step and whenever a step overflows), bf16 data; parameters and state as they are.
             scalified = scalify.jit(self.train_step, policy=run)
             step = self._without_scaling(scalified)
+        elif run in ("f16-calibrated", "fp8-hybrid-calibrated"):
+            # The preset's statistics measured on the first step and whenever a step overflows, frozen
+            # in between; parameters and state as they are (f32 between steps).
+            preset = run[: -len("-calibrated")]
+            policy = scalify.Policy.preset(preset, signature="keep", statistics="calibrated")
+            scalified = scalify.jit(self.train_step, policy=policy)
+            step = self._without_scaling(scalified)
         else:
             raise SystemExit(
                 f"unknown run '{run}'; known: fp32 bf16 fp16-loss-scaling naive-fp16 scalify-f16 fp8-hybrid fp8-static "
-                "fp8-calibrated"
+                "fp8-calibrated f16-calibrated fp8-hybrid-calibrated"
             )
         rng = np.random.default_rng(seed)
         losses, validation, skipped, timed = [], [], 0, 0.0
@@ -157,7 +166,8 @@ class Experiment:
             if (i + 1) % max(1, self.steps // 8) == 0 or i + 1 == self.steps:
                 validation.append((i + 1, self.validation_loss(params)))
             bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
-        calibrations = scalified.calibrations(params, opt_state, x, y) if run == "fp8-calibrated" else None
+        calibrated = run.endswith("calibrated")
+        calibrations = scalified.calibrations(params, opt_state, x, y) if calibrated else None
         return dict(losses=losses, validation=validation, skipped=skipped,
                     seconds_per_step=timed / max(1, self.steps - 1), calibrations=calibrations)
 
@@ -182,7 +192,7 @@ def table(results):
     spread = (max(fp32) - min(fp32)) / reference if len(fp32) > 1 else 0.0
     tolerance = max(0.01, spread)
     lines = ["| run | seeds | validation loss (per seed) | mean | vs fp32 | within max(1%, fp32 spread) | steps skipped "
-             "| ms/step | FP8 calibrations |", "|---|---|---|---|---|---|---|---|---|"]
+             "| ms/step | calibrations |", "|---|---|---|---|---|---|---|---|---|"]
     for run, seeds in by_kind.items():
         finals = [r["validation"][-1][1] for _, r in seeds]
         mean = float(np.mean(finals))
@@ -192,7 +202,7 @@ def table(results):
             f"| {run} | {', '.join(str(s) for s, _ in seeds)} | {', '.join(f'{v:.4f}' for v in finals)} | {mean:.4f} | "
             f"{100 * versus:+.2f}% | {within if run != 'fp32' else ''} | {sum(r['skipped'] for _, r in seeds)} | "
             f"{1000 * np.mean([r['seconds_per_step'] for _, r in seeds]):.0f} | "
-            f"{', '.join(str(r['calibrations']) for _, r in seeds) if run == 'fp8-calibrated' else ''} |"
+            f"{', '.join(str(r['calibrations']) for _, r in seeds) if run.endswith('calibrated') else ''} |"
         )
     return lines, reference, spread
 

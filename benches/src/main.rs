@@ -138,17 +138,24 @@ const REWRITES: &[(&str, &str)] = &[
     ("f16 with its defaults (f32 update, boundary rescale)", "data-type=f16"),
     ("FP8 matmuls, dynamic scales (fp8-hybrid, signature=keep)", "preset=fp8-hybrid signature=keep"),
     ("FP8 matmuls, static scales (fp8-static)", "preset=fp8-static"),
-    // Frozen at the scales the measuring rewrite returns on these inputs (see `calibrated`).
+    // Frozen at the statistics the measuring rewrite returns on these inputs (see `calibrated`).
     ("FP8 matmuls, calibrated scales (fp8-calibrated, frozen)", "preset=fp8-calibrated"),
+    ("f16 with its defaults, calibrated statistics (frozen)", "preset=f16 statistics=calibrated"),
+    (
+        "FP8 matmuls, f16 data, calibrated statistics (fp8-hybrid, signature=keep, frozen)",
+        "preset=fp8-hybrid signature=keep statistics=calibrated",
+    ),
 ];
 
-/// `options` with `calibration=` set to the scales the measuring rewrite returns on `inputs` (its
-/// last result: one power-of-two scale per FP8 operand), as `scalify.jit` freezes them.
+/// `options` with `calibration=` set to the statistics the measuring rewrite returns on `inputs` (its
+/// last result: one power of two per statistic), as `scalify.jit` freezes them (an all-zero
+/// tensor's, 0, at 1).
 fn calibrated(client: &Client, text: &[u8], options: &str, inputs: &[scalify_runtime::HostArray]) -> String {
     let (measuring, _) = rewrite(text, options);
     let outputs = client.compile(&measuring).unwrap().run(inputs).unwrap();
     let scales = outputs.last().expect("the measured scales").to_f64();
-    let exponents: Vec<String> = scales.iter().map(|s| (s.log2().round() as i32).to_string()).collect();
+    let exponents: Vec<String> =
+        scales.iter().map(|s| if *s > 0.0 { s.log2().round() as i32 } else { 0 }.to_string()).collect();
     format!("{options} calibration={}", exponents.join(","))
 }
 
@@ -184,7 +191,7 @@ fn runtime(modules: &[PathBuf], runs: usize) {
         let original = client.compile(&text).unwrap();
         let original_compile = start.elapsed();
         for (label, options) in REWRITES {
-            let options = if options.contains("fp8-calibrated") {
+            let options = if options.contains("calibrated") {
                 calibrated(&client, &text, options, &inputs)
             } else {
                 options.to_string()

@@ -355,6 +355,19 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// type's normal range (or a run-time factor, which may be) is applied in f32: a ratio of scales
     /// such as 2^-30 would flush to zero as an f16 constant.
     pub fn multiply_by_scale(&self, value: Value<'c, 'a>, scale: Scale<'c, 'a>) -> Value<'c, 'a> {
+        // A run-time scale whose base folded to a constant (frozen calibrated statistics) is applied
+        // as the static factor it is.
+        if let Scale::Dynamic { base, factor } = scale
+            && let Some(scalify_dialect::fold::Scalar::F32(b)) = scalify_dialect::fold::constant_scalar(base)
+        {
+            let s = b * factor;
+            if s == 1.0 {
+                return value;
+            }
+            if s.is_normal() {
+                return self.multiply_by_scale(value, Scale::Static(s));
+            }
+        }
         let builder = self.builder();
         let element = ElementType::of(element_type_of(value.r#type())).unwrap_or(ElementType::F32);
         let narrow = matches!(element, ElementType::F16 | ElementType::BF16);

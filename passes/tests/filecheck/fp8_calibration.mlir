@@ -4,7 +4,8 @@
 // does, and that max's power of two (floored at 2^-64) is returned, in program order, as one more
 // result `tensor<Nxf32>`.
 // Frozen (`calibration=-3,2`: log2 of those maxima): no statistic; each operand is multiplied by a
-// constant (2^7 for E4M3's headroom over 2^-3 and 2^2: 1024 and 32, the scale arithmetic folded) and
+// constant (2^7 for E4M3's headroom over 2^-3 and 2^2: 1024 and 32, the scale arithmetic folded,
+// no run-time rounding) and
 // converted without a clamp, so a value beyond the format converts to NaN; the step returns one more
 // result, the overflow flag: true when any float result is not finite (results of one shape checked in
 // one variadic reduction).
@@ -29,13 +30,12 @@
 // FROZEN-LABEL: func.func @main
 // FROZEN-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<i1>) attributes {scalify.calibration = "frozen"}
 // FROZEN-NOT:   stablehlo.reduce{{.*}}maximum{{.*}}tensor<16x32xf32>
-// FROZEN-DAG:   %[[K1024:.*]] = stablehlo.constant dense<1.024000e+03> : tensor<f32>
-// FROZEN-DAG:   %[[K32:.*]] = stablehlo.constant dense<3.200000e+01> : tensor<f32>
-// FROZEN:       %[[XK:.*]] = stablehlo.broadcast_in_dim %[[K1024]]
-// FROZEN-NEXT:  %[[X:.*]] = stablehlo.multiply %{{.*}}, %[[XK]] : tensor<16x32xf32>
+// FROZEN-DAG:   %[[K1024:.*]] = stablehlo.constant dense<1.024000e+03> : tensor<16x32xf32>
+// FROZEN-DAG:   %[[K32:.*]] = stablehlo.constant dense<3.200000e+01> : tensor<32x8xf32>
+// FROZEN-NOT:   stablehlo.bitcast_convert
+// FROZEN:       %[[X:.*]] = stablehlo.multiply %{{.*}}, %[[K1024]] : tensor<16x32xf32>
 // FROZEN-NEXT:  stablehlo.convert %[[X]] : (tensor<16x32xf32>) -> tensor<16x32xf8E4M3FN>
-// FROZEN:       %[[WK:.*]] = stablehlo.broadcast_in_dim %[[K32]]
-// FROZEN-NEXT:  %[[W:.*]] = stablehlo.multiply %{{.*}}, %[[WK]] : tensor<32x8xf32>
+// FROZEN:       %[[W:.*]] = stablehlo.multiply %{{.*}}, %[[K32]] : tensor<32x8xf32>
 // FROZEN-NEXT:  stablehlo.convert %[[W]] : (tensor<32x8xf32>) -> tensor<32x8xf8E4M3FN>
 // FROZEN-NOT:   stablehlo.clamp
 // FROZEN:       stablehlo.dot_general %{{.*}}, %{{.*}} : (tensor<16x32xf8E4M3FN>, tensor<32x8xf8E4M3FN>) -> tensor<16x8xf32>
