@@ -445,7 +445,7 @@ fn bind_results<'c: 'a, 'a>(
     (returned, scaled_results)
 }
 
-/// The extra result of a function under calibration: measuring, its statistics (powers of two) in
+/// The extra result of a function under calibration: measuring, the scales its statistics give in
 /// program order (`tensor<Nxf32>`); frozen, the overflow flag (`tensor<i1>`, true when any float
 /// result is not finite: a cast beyond its format's range made NaN or inf, or the step itself did).
 fn calibration_result<'c: 'a, 'a>(

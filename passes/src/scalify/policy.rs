@@ -71,19 +71,19 @@ pub struct Options {
     /// Where the run-time statistics of the entry function's body come from (see `Statistics`).
     pub statistics: Statistics,
     /// With calibrated statistics (`calibrated()`): `None` measures (each statistic of `main`'s body
-    /// computed as dynamic scaling does, its power of two returned in program order as one more
-    /// result); `Some(exponents)` freezes them (the `i`-th statistic is the constant 2^exponents[i]: no
-    /// reduction, and one more result, an overflow flag).
+    /// computed as dynamic scaling does, the scale it gives returned in program order as one more
+    /// result); `Some(exponents)` freezes them (the value the `i`-th statistic rescales takes the
+    /// constant scale 2^exponents[i]: no reduction, and one more result, an overflow flag).
     pub calibration: Option<Vec<i32>>,
 }
 
 /// `statistics=`: each run-time statistic (the inputs', the range safeguards', the results', each
-/// FP8 operand's max) computed on every step, or measured once and frozen.
+/// FP8 operand's max) computed on every step, or measured once and the scale it gives frozen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Statistics {
     #[default]
     Dynamic,
-    /// Measured on a step and frozen as constants (`calibration=`): the step then has no reduction
+    /// Measured on a step, the scales they give frozen as constants (`calibration=`): the step then has no reduction
     /// for any statistic of its entry function's body, and its scale arithmetic folds at compile
     /// time, as static scales do; an overflow flag is returned (`scalify.jit` recalibrates when it
     /// fires). Statistics inside regions (a loop's body) stay dynamic.
@@ -220,14 +220,15 @@ pub const OPTIONS: &[OptionSpec] = &[
         "dynamic|calibrated",
         "dynamic",
         "calibrated: every run-time statistic of main (inputs', range safeguards', results', FP8 operands' \
-         max) measured on a step and frozen as constants (calibration); the step returns an overflow flag",
+         max) measured on a step, the scales they give frozen as constants (calibration); the step returns an \
+         overflow flag",
     ),
     option(
         "calibration",
         "measure|E,E,...",
         "unset",
-        "with statistics=calibrated (or fp8-scales=calibrated): measure (if unset: return each statistic's \
-         power of two) or the frozen log2 values, one per statistic of main in program order",
+        "with statistics=calibrated (or fp8-scales=calibrated): measure (if unset: return the scale each \
+         statistic gives) or the frozen log2 scales, one per statistic of main in program order",
     ),
 ];
 

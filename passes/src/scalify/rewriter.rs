@@ -124,7 +124,7 @@ pub struct Rewriter<'c, 'a> {
 
 /// The statistics of a function under calibration (`statistics=calibrated`): those taken in its
 /// body's block (statistics inside regions are taken every step), counted in program order, each a
-/// slot of the calibration, with their values when measuring.
+/// slot of the calibration, with the scales they give when measuring.
 pub struct Calibration<'c, 'a> {
     pub block: usize,
     pub slots: usize,
@@ -464,17 +464,11 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// A statistic of `value`'s magnitude as a power-of-two `tensor<f32>` (at least `floor`; a floor of
     /// 0 lets an all-zero tensor report 0): the data statistics behind dynamic rescaling. One
     /// reduction over the value.
-    /// Under calibration, a frozen statistic is a constant and a measured one is recorded.
     pub fn magnitude(&mut self, value: Value<'c, 'a>, statistic: Statistic, floor: f32) -> Value<'c, 'a> {
-        if let Some(frozen) = self.frozen_statistic() {
-            return frozen;
-        }
         let builder = self.builder();
         let reductions = self.statistic_reductions(value, statistic);
         let reduced: Vec<Value> = reductions.iter().map(|&(v, body, init)| builder.reduce_all(v, body, init)).collect();
-        let magnitude = self.statistic_from(value, &reduced, statistic, floor);
-        self.record_statistic(magnitude);
-        magnitude
+        self.statistic_from(value, &reduced, statistic, floor)
     }
 
     /// Whether statistics taken at the insertion point are frozen constants (calibrated, frozen, in
@@ -483,9 +477,10 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         self.options.calibration.is_some() && self.calibration.as_ref().is_some_and(|c| c.block == self.point_block())
     }
 
-    /// Under calibration, frozen: the next slot's constant 2^e (0 past the list's end: the driver
-    /// refuses a list of the wrong length).
-    fn frozen_statistic(&mut self) -> Option<Value<'c, 'a>> {
+    /// Under calibration, frozen: the next slot's scale, the constant 2^e (0 past the list's end: the
+    /// driver refuses a list of the wrong length). A run-time scale over a constant, so that every
+    /// rule decides as it did while measuring; its arithmetic folds as it is built.
+    fn frozen_scale(&mut self) -> Option<Scale<'c, 'a>> {
         if !self.statistics_frozen() {
             return None;
         }
@@ -493,24 +488,41 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let exponents = self.options.calibration.as_ref().expect("frozen");
         let exponent = exponents.get(calibration.slots).copied().unwrap_or(0);
         calibration.slots += 1;
-        Some(self.builder().scalar_f32(2f32.powi(exponent)))
+        Some(Scale::dynamic(self.builder().scalar_f32(2f32.powi(exponent))))
     }
 
-    /// Under calibration, measuring: `magnitude` is the next slot's value, returned by the step.
-    fn record_statistic(&mut self, magnitude: Value<'c, 'a>) {
+    /// Under calibration, measuring: the scale a statistic gave is the next slot's value, returned
+    /// by the step.
+    fn record_scale(&mut self, scale: Scale<'c, 'a>) {
         let point = self.point_block();
-        if let Some(calibration) = self.calibration.as_mut().filter(|c| c.block == point) {
+        if self.calibration.as_ref().is_some_and(|c| c.block == point) {
+            let builder = self.builder();
+            let value = ScaleMath::new(&builder, self.options.rounding).value(scale);
+            let calibration = self.calibration.as_mut().expect("under calibration");
             calibration.slots += 1;
-            calibration.measured.push(magnitude);
+            calibration.measured.push(value);
         }
+    }
+
+    /// `value` in f32 re-expressed at a frozen calibrated scale: `value * scale / frozen`.
+    fn rescaled_to(
+        &mut self,
+        value: Value<'c, 'a>,
+        scale: Scale<'c, 'a>,
+        frozen: Scale<'c, 'a>,
+    ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
+        let builder = self.builder();
+        let ratio = ScaleMath::new(&builder, self.options.rounding).div(scale, frozen);
+        let wide = self.convert(value, ElementType::F32);
+        (self.multiply_by_scale(wide, ratio), frozen)
     }
 
     /// `magnitude` of each of `values`, all of one type, their reductions in one variadic
     /// `stablehlo.reduce` (one pass over them all: XLA launches a kernel per reduction of a function
     /// argument, the GPT step's 89 input statistics were 89 kernels).
     pub fn magnitudes(&mut self, values: &[Value<'c, 'a>], statistic: Statistic, floor: f32) -> Vec<Value<'c, 'a>> {
-        if values.len() == 1 || self.statistics_frozen() {
-            return values.iter().map(|&value| self.magnitude(value, statistic, floor)).collect();
+        if values.len() == 1 {
+            return vec![self.magnitude(values[0], statistic, floor)];
         }
         let per_value: Vec<_> = values.iter().map(|&v| self.statistic_reductions(v, statistic)).collect();
         let all: Vec<_> = per_value.iter().flatten().copied().collect();
@@ -520,9 +532,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             .zip(&per_value)
             .map(|(&value, reductions)| {
                 let own: Vec<Value> = reduced.by_ref().take(reductions.len()).collect();
-                let magnitude = self.statistic_from(value, &own, statistic, floor);
-                self.record_statistic(magnitude);
-                magnitude
+                self.statistic_from(value, &own, statistic, floor)
             })
             .collect()
     }
@@ -612,7 +622,10 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     }
 
     /// The core of every dynamic rescale: `value` in f32 with its statistic brought to `target` (a
-    /// power of two), `value * target / norm`, and its scale `scale * norm / target`.
+    /// power of two), `value * target / norm`, and its scale `scale * norm / target`. Under
+    /// calibration that scale is what is measured and frozen: a frozen scale anchors the value's
+    /// representation whatever the data upstream (a frozen statistic of the data would not: data
+    /// upstream of it move with every other frozen value, scales compensating).
     pub fn rescaled_in_f32(
         &mut self,
         value: Value<'c, 'a>,
@@ -621,6 +634,9 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         floor: f32,
         target: f32,
     ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
+        if let Some(frozen) = self.frozen_scale() {
+            return self.rescaled_to(value, scale, frozen);
+        }
         let norm = self.magnitude(value, statistic, floor);
         self.rescaled_by(value, scale, norm, target)
     }
@@ -639,7 +655,9 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         let norm = math.div(Scale::dynamic(norm), Scale::Static(target));
         // An all-zero tensor (a norm of 0 under a zero floor) keeps zero data (0 * 2^126) at scale 0.
         let reciprocal = math.reciprocal(norm);
-        (self.multiply_by_scale(wide, reciprocal), math.mul(scale, norm))
+        let new_scale = math.mul(scale, norm);
+        self.record_scale(new_scale);
+        (self.multiply_by_scale(wide, reciprocal), new_scale)
     }
 
     /// `normalize` of each `(value, scale, placement)`, the statistics of values of one type and one
@@ -652,6 +670,14 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         entries: &[(Value<'c, 'a>, Scale<'c, 'a>, String)],
         statistic: Statistic,
     ) -> Vec<Scaled<'c, 'a>> {
+        if self.statistics_frozen() {
+            let frozen = entries.iter().map(|&(value, scale, _)| {
+                let frozen = self.frozen_scale().expect("frozen");
+                let (data, new_scale) = self.rescaled_to(value, scale, frozen);
+                Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
+            });
+            return frozen.collect();
+        }
         let mut groups: Vec<(Type<'c>, &str, Vec<usize>)> = Vec::new();
         for (i, (value, _, placement)) in entries.iter().enumerate() {
             match groups.iter_mut().find(|(ty, p, _)| *ty == value.r#type() && p == placement) {
