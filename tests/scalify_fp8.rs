@@ -171,14 +171,14 @@ fn measured_exponents(outputs: &[HostArray]) -> String {
 /// Calibrated statistics, on every fixture, for FP8 casts alone (`preset=fp8-calibrated`: bf16 data
 /// at static scales), for f16 data (`preset=f16 statistics=calibrated`: the inputs', the range
 /// safeguards' and the results' statistics) and for both (fp8-hybrid). The measuring rewrite returns
-/// one power of two per statistic of the entry function's body; frozen at those, the rewrite takes no
-/// statistic (no reduction for one, no run-time rounding) and returns what the measuring step returned on the same inputs
-/// (the same data at the same scales; within 1e-6 relative L2 at bf16 data, as XLA fuses the f32
-/// arithmetic around the measuring statistics differently: measured, ulps on one GPT output; within
-/// 1e-3 at f16 data, where such a fusion also moves where f16 rounds), with the overflow flag
-/// down. With every float input `larger` times larger (beyond the headroom the frozen values leave:
-/// E4M3's 3.5, f16's 2^15 over unit data) the flag fires, where the original and the measuring step
-/// stay finite.
+/// one power-of-two scale per statistic of the entry function's body; frozen at those, the rewrite
+/// takes no statistic (no reduction for one, no run-time rounding) and returns what the measuring step
+/// returned on the same inputs (the same data at the same scales; within 1e-6 relative L2 at bf16
+/// data, as XLA fuses the f32 arithmetic around the measuring statistics differently: measured, ulps
+/// on one GPT output; within 1e-3 at f16 data, where such a fusion also moves where f16 rounds), with
+/// the overflow flag down. With every float input `factor` times larger (beyond the headroom the
+/// frozen scales leave: E4M3's 3.5, f16's 2^15 over unit data) the flag fires; for fp8-calibrated the
+/// original and the measuring step also stay finite there (at f16's factor the original may not).
 #[test]
 #[ignore = "slow numerics: bash scripts/test --full"]
 fn calibrated_statistics_freeze_what_they_measured() {
