@@ -100,10 +100,10 @@ fn calibration_of_another_module_is_refused() {
     let message = error.render("<test>");
     assert!(message.contains("calibration has 3 values, but main takes 2 statistics"), "{message}");
     let (_, report) = scalify(module, "preset=fp8-calibrated calibration=1,2");
-    assert_eq!(report.calibration, Some(("frozen", 2)));
+    assert_eq!(report.calibration_summary(), Some(("frozen", 2)));
     // torch-mlir names its entry `forward`: a single public function is the entry too.
     let (_, report) = scalify(&module.replace("@main", "@forward"), "preset=fp8-calibrated");
-    assert_eq!(report.calibration, Some(("measure", 2)));
+    assert_eq!(report.calibration_summary(), Some(("measure", 2)));
     let two = format!("{module}\n{}", module.replace("@main", "@other")).replace("@main", "@first");
     let error = scalify_module_text(two.as_bytes(), "preset=fp8-calibrated").unwrap_err().render("<test>");
     assert!(error.contains("need an entry function"), "{error}");
@@ -124,6 +124,6 @@ fn calibration_of_another_module_is_refused() {
       return %r#1 : tensor<16x32xf32>
     }"#;
     let (text, report) = scalify(looped, "preset=fp8-calibrated calibration=");
-    assert_eq!(report.calibration, Some(("frozen", 0)));
+    assert_eq!(report.calibration_summary(), Some(("frozen", 0)));
     assert!(report.dots[0].lowered && report.statistic_reductions == 2, "{:?}\n{text}", report.dots);
 }

@@ -158,7 +158,12 @@ fn trace<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, op: &OperationRef<'c, 'a>) {
         .map(|r| match rw.lookup(r.into()) {
             Mapped::Scaled(s) => match s.scale {
                 Scale::Static(x) => format!("{x:e}{}{}", if s.invariant { " (any)" } else { "" }, facts(&s)),
-                Scale::Dynamic { factor, .. } => format!("dynamic * {factor:e}{}", facts(&s)),
+                Scale::Dynamic { base, factor } => match scalify_dialect::fold::constant_scalar(base) {
+                    Some(scalify_dialect::fold::Scalar::F32(constant)) => {
+                        format!("frozen {:e}{}", constant * factor, facts(&s))
+                    }
+                    _ => format!("dynamic * {factor:e}{}", facts(&s)),
+                },
             },
             Mapped::Plain(_) => "-".to_string(),
         })
@@ -300,7 +305,7 @@ fn rewrite_function<'c: 'a, 'a>(
     }
     if entry && options.calibrated() {
         let block = block.to_raw().ptr as usize;
-        rw.calibration = Some(Calibration { block, slots: 0, measured: Vec::new() });
+        rw.calibration = Some(Calibration { block, slots: Vec::new(), measured: Vec::new() });
     }
     let placements = argument_placements(&function, block.argument_count());
     let scaled_arguments = bind_arguments(&mut rw, block, &plan, &placements)?;
@@ -319,7 +324,7 @@ fn rewrite_function<'c: 'a, 'a>(
     let calibration_result = match rw.calibration.take() {
         Some(calibration) => {
             let mode = if options.calibration.is_some() { "frozen" } else { "measure" };
-            rw.report.calibration = Some((mode, calibration.slots));
+            rw.report.calibration = Some((mode, calibration.slots.clone()));
             Some(calibration_result(&mut rw, calibration, &returned)?)
         }
         None => None,
@@ -469,11 +474,11 @@ fn calibration_result<'c: 'a, 'a>(
         );
         return Ok(builder.value("stablehlo.concatenate", &scales, ty, &[("dimension", dimension.into())]));
     };
-    if exponents.len() != calibration.slots {
+    if exponents.len() != calibration.slots.len() {
         return Err(FunctionError::Unsupported(format!(
             "calibration has {} values, but main takes {} statistics (calibrate this module again)",
             exponents.len(),
-            calibration.slots
+            calibration.slots.len()
         )));
     }
     // Per float result, 1 where an element is not finite; the largest over all results. Results of
@@ -575,7 +580,9 @@ fn merge(into: &mut Report, from: Report) {
     into.range_rescales += from.range_rescales;
     into.collective_scales += from.collective_scales;
     into.statistic_bytes += from.statistic_bytes;
-    into.calibration = into.calibration.or(from.calibration);
+    if into.calibration.is_none() {
+        into.calibration = from.calibration;
+    }
 }
 
 /// The module's entry function, as a runtime calls it: the one named `main`, else its only public

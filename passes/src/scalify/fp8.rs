@@ -105,6 +105,19 @@ fn headroom(format: ElementType) -> f32 {
     pow2::pow2_down(format.max_finite() as f32) / 2.0
 }
 
+/// Under calibration, how far below the headroom an operand's max is cast (measuring and frozen
+/// alike): the room it has to grow between recalibrations before its frozen scale overflows the
+/// format. Built into both steps, not added to the frozen scales: a frozen scale above the measured
+/// one shrinks its data, and every product downstream compounds that (raising each frozen maximum
+/// of the GPT step's f16 rewrite by one power of two moved its gradients 2^19 below their measured
+/// magnitude, where f16 flushes them).
+const CALIBRATED_CAST_ROOM: f32 = 0.5;
+
+/// The factor an operand's max is brought to before its cast.
+fn cast_target(rw: &Rewriter, format: ElementType) -> f32 {
+    headroom(format) * if rw.calibrated_here() { CALIBRATED_CAST_ROOM } else { 1.0 }
+}
+
 /// One operand as FP8 data: rescaled from its own statistic when the policy asks (so that its
 /// largest magnitude sits at half the format's maximum, or its RMS at 1), clamped to the format's
 /// exact finite range (E4M3FN +-448, E5M2 +-57344: XLA's convert does not saturate), converted.
@@ -118,12 +131,12 @@ fn to_fp8<'c: 'a, 'a>(rw: &mut Rewriter<'c, 'a>, operand: Scaled<'c, 'a>, format
         None => (wide, scale, 1.0),
         // Already at max |data| <= 1 from a dynamic rescale: only the headroom factor, no statistic.
         Some(Statistic::Max) if operand.bounded => {
-            let headroom = headroom(format);
+            let headroom = cast_target(rw, format);
             let data = rw.multiply_by_scale(wide, Scale::Static(headroom));
             (data, math.div(scale, Scale::Static(headroom)), headroom)
         }
         Some(statistic) => {
-            let headroom = if statistic == Statistic::Max { headroom(format) } else { 1.0 };
+            let headroom = if statistic == Statistic::Max { cast_target(rw, format) } else { 1.0 };
             // data * headroom / norm, at scale * norm / headroom; floored so that an all-zero operand
             // gets a finite factor (headroom / norm <= 2^79).
             let (data, new_scale) = rw.rescaled_in_f32(operand.data, scale, statistic, 2f32.powi(-64), headroom);

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
+use super::rewriter::Statistic;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpEntry {
     pub count: usize,
@@ -55,11 +57,16 @@ pub struct Report {
     /// before a reduction or gather) or travel with their data (a permute, a broadcast).
     pub collective_scales: usize,
     /// With calibrated statistics: `measure` or `frozen`, and the statistics of `main`'s body under
-    /// calibration (one measured or frozen value each).
-    pub calibration: Option<(&'static str, usize)>,
+    /// calibration (one measured or frozen value each), in slot order.
+    pub calibration: Option<(&'static str, Vec<Statistic>)>,
 }
 
 impl Report {
+    /// Under calibration: the mode and the number of statistics.
+    pub fn calibration_summary(&self) -> Option<(&'static str, usize)> {
+        self.calibration.as_ref().map(|(mode, slots)| (*mode, slots.len()))
+    }
+
     pub fn record(&mut self, op: &str, rule: &str) {
         let entry = self.ops.entry(op.to_string()).or_default();
         entry.count += 1;
@@ -101,7 +108,11 @@ impl Report {
             "range_rescales": self.range_rescales,
             "collective_scales": self.collective_scales,
             "statistic_bytes": self.statistic_bytes,
-            "calibration": self.calibration.map(|(mode, statistics)| json!({"mode": mode, "statistics": statistics})),
+            "calibration": self.calibration.as_ref().map(|(mode, slots)| json!({
+                "mode": mode,
+                "statistics": slots.len(),
+                "kinds": slots.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            })),
             "dots": self.dots.iter().map(|d| json!({
                 "op": d.op, "location": d.location, "lhs_shape": d.lhs_shape, "rhs_shape": d.rhs_shape, "flops": d.flops,
                 "role": d.role, "formats": d.formats.as_ref().map(|(a, b)| vec![a, b]), "fp8": d.lowered,

@@ -28,6 +28,17 @@ pub enum Statistic {
     L2,
 }
 
+impl Statistic {
+    /// As the report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Statistic::Max => "max",
+            Statistic::L1 => "mean",
+            Statistic::L2 => "rms",
+        }
+    }
+}
+
 /// A float tensor of the original program, as the rewritten program carries it: `data * scale`.
 #[derive(Clone, Copy, Debug)]
 pub struct Scaled<'c, 'a> {
@@ -127,7 +138,10 @@ pub struct Rewriter<'c, 'a> {
 /// slot of the calibration, with the scales they give when measuring.
 pub struct Calibration<'c, 'a> {
     pub block: usize,
-    pub slots: usize,
+    /// Each slot's statistic, in program order: a maximum bounds its tensor (exceeded, it
+    /// overflows), a norm sets its typical magnitude (frozen any higher, the data shrinks with
+    /// every product downstream), so a caller gives headroom to maxima only.
+    pub slots: Vec<Statistic>,
     pub measured: Vec<Value<'c, 'a>>,
 }
 
@@ -474,32 +488,37 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// Whether statistics taken at the insertion point are frozen constants (calibrated, frozen, in
     /// the body under calibration): what FP8 casts need to know, since they must not saturate then.
     pub fn statistics_frozen(&self) -> bool {
-        self.options.calibration.is_some() && self.calibration.as_ref().is_some_and(|c| c.block == self.point_block())
+        self.options.calibration.is_some() && self.calibrated_here()
+    }
+
+    /// Whether statistics taken at the insertion point are under calibration, measured or frozen.
+    pub fn calibrated_here(&self) -> bool {
+        self.calibration.as_ref().is_some_and(|c| c.block == self.point_block())
     }
 
     /// Under calibration, frozen: the next slot's scale, the constant 2^e (0 past the list's end: the
     /// driver refuses a list of the wrong length). A run-time scale over a constant, so that every
     /// rule decides as it did while measuring; its arithmetic folds as it is built.
-    fn frozen_scale(&mut self) -> Option<Scale<'c, 'a>> {
+    fn frozen_scale(&mut self, statistic: Statistic) -> Option<Scale<'c, 'a>> {
         if !self.statistics_frozen() {
             return None;
         }
         let calibration = self.calibration.as_mut().expect("under calibration");
         let exponents = self.options.calibration.as_ref().expect("frozen");
-        let exponent = exponents.get(calibration.slots).copied().unwrap_or(0);
-        calibration.slots += 1;
+        let exponent = exponents.get(calibration.slots.len()).copied().unwrap_or(0);
+        calibration.slots.push(statistic);
         Some(Scale::dynamic(self.builder().scalar_f32(2f32.powi(exponent))))
     }
 
     /// Under calibration, measuring: the scale a statistic gave is the next slot's value, returned
     /// by the step.
-    fn record_scale(&mut self, scale: Scale<'c, 'a>) {
+    fn record_scale(&mut self, scale: Scale<'c, 'a>, statistic: Statistic) {
         let point = self.point_block();
         if self.calibration.as_ref().is_some_and(|c| c.block == point) {
             let builder = self.builder();
             let value = ScaleMath::new(&builder, self.options.rounding).value(scale);
             let calibration = self.calibration.as_mut().expect("under calibration");
-            calibration.slots += 1;
+            calibration.slots.push(statistic);
             calibration.measured.push(value);
         }
     }
@@ -634,19 +653,19 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         floor: f32,
         target: f32,
     ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
-        if let Some(frozen) = self.frozen_scale() {
+        if let Some(frozen) = self.frozen_scale(statistic) {
             return self.rescaled_to(value, scale, frozen);
         }
         let norm = self.magnitude(value, statistic, floor);
-        self.rescaled_by(value, scale, norm, target)
+        self.rescaled_by(value, scale, (norm, statistic), target)
     }
 
-    /// `value` in f32 with a statistic `norm` (a power of two) brought to `target`.
+    /// `value` in f32 with its `statistic`, `norm` (a power of two), brought to `target`.
     fn rescaled_by(
         &mut self,
         value: Value<'c, 'a>,
         scale: Scale<'c, 'a>,
-        norm: Value<'c, 'a>,
+        (norm, statistic): (Value<'c, 'a>, Statistic),
         target: f32,
     ) -> (Value<'c, 'a>, Scale<'c, 'a>) {
         let builder = self.builder();
@@ -656,7 +675,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
         // An all-zero tensor (a norm of 0 under a zero floor) keeps zero data (0 * 2^126) at scale 0.
         let reciprocal = math.reciprocal(norm);
         let new_scale = math.mul(scale, norm);
-        self.record_scale(new_scale);
+        self.record_scale(new_scale, statistic);
         (self.multiply_by_scale(wide, reciprocal), new_scale)
     }
 
@@ -672,7 +691,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     ) -> Vec<Scaled<'c, 'a>> {
         if self.statistics_frozen() {
             let frozen = entries.iter().map(|&(value, scale, _)| {
-                let frozen = self.frozen_scale().expect("frozen");
+                let frozen = self.frozen_scale(statistic).expect("frozen");
                 let (data, new_scale) = self.rescaled_to(value, scale, frozen);
                 Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
             });
@@ -696,7 +715,8 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
             .iter()
             .zip(norms)
             .map(|(&(value, scale, _), norm)| {
-                let (data, new_scale) = self.rescaled_by(value, scale, norm.expect("every entry in a group"), 1.0);
+                let norm = norm.expect("every entry in a group");
+                let (data, new_scale) = self.rescaled_by(value, scale, (norm, statistic), 1.0);
                 Scaled { bounded: statistic == Statistic::Max, ..self.wrap(data, new_scale) }
             })
             .collect()

@@ -1,7 +1,8 @@
 // Calibrated FP8 scales (`preset=fp8-calibrated`: bf16 data at static scales, FP8 dots; its
 // statistics, each FP8 operand's max, calibrated).
 // Measuring: each FP8 operand of main's body is rescaled from its max at the cast, as dynamic scaling
-// does, and the scale that gives it (the max's power of two over E4M3's headroom 2^7) is returned, in
+// does, and the scale that gives it (the max's power of two over E4M3's headroom 2^7, halved under
+// calibration: 2^6, the room a tensor has to grow before its frozen scale overflows) is returned, in
 // program order, as one more result `tensor<Nxf32>`.
 // Frozen (`calibration=-3,2`: log2 of those scales): no statistic; each operand is multiplied by a
 // constant (its static scale, 1 here, over 2^-3 and 2^2: 8 and 1/4; the scale arithmetic folded, no
@@ -13,7 +14,7 @@
 
 // MEASURE-LABEL: func.func @main
 // MEASURE-SAME:  -> (tensor<16x8xf32>, tensor<f32>, tensor<16x8xf32>, tensor<2xf32>) attributes {scalify.calibration = "measure"}
-// MEASURE-DAG:   %[[HEADROOM:.*]] = stablehlo.constant dense<7.812500e-03> : tensor<f32>
+// MEASURE-DAG:   %[[HEADROOM:.*]] = stablehlo.constant dense<1.562500e-02> : tensor<f32>
 // MEASURE:       stablehlo.reduce(%{{.*}}) applies stablehlo.maximum{{.*}}tensor<16x32xf32>
 // MEASURE:       %[[XPOW2:.*]] = stablehlo.maximum %{{.*}}, %{{.*}} : tensor<f32>
 // MEASURE-NEXT:  %[[XSCALE:.*]] = stablehlo.multiply %[[XPOW2]], %[[HEADROOM]] : tensor<f32>
