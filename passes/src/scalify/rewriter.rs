@@ -138,9 +138,8 @@ pub struct Rewriter<'c, 'a> {
 /// slot of the calibration, with the scales they give when measuring.
 pub struct Calibration<'c, 'a> {
     pub block: usize,
-    /// Each slot's statistic, in program order: a maximum bounds its tensor (exceeded, it
-    /// overflows), a norm sets its typical magnitude (frozen any higher, the data shrinks with
-    /// every product downstream), so a caller gives headroom to maxima only.
+    /// Each slot's statistic, in program order (the report's `calibration.kinds`): a maximum bounds
+    /// its tensor (outgrown, it overflows), a norm sets its typical magnitude.
     pub slots: Vec<Statistic>,
     pub measured: Vec<Value<'c, 'a>>,
 }
