@@ -191,6 +191,10 @@ fn calibrated_statistics_freeze_what_they_measured() {
     ];
     for (policy, factor, tolerance) in policies {
         for (name, inputs) in fixtures_with_data() {
+            // The GPT step with debug names is the GPT step to these statistics: once, at fp8-calibrated.
+            if name == "gpt_train_step_debug" && policy != "preset=fp8-calibrated" {
+                continue;
+            }
             let original = std::fs::read_to_string(scalify_tests::fixture(&name)).unwrap();
             let (measuring, measure_report) = scalify_text(&original, policy);
             let measured = run(&measuring, &inputs);
