@@ -194,7 +194,7 @@ fn check_calibrated_library_steps() {
             let scales = measured.last().unwrap().to_f64();
             assert!(!scales.is_empty(), "{name} {policy}: no statistic to calibrate");
             let exponents: Vec<String> =
-                scales.iter().map(|s| if *s == 0.0 { 0 } else { s.log2().round() as i32 }.to_string()).collect();
+                scales.iter().map(|s| if *s == 0.0 { -126 } else { s.log2().round() as i32 }.to_string()).collect();
             let (frozen, report) = scalify_text(&original, &format!("{policy} calibration={}", exponents.join(",")));
             assert_eq!(report.statistic_reductions, 0, "{name} {policy}");
             let outputs = run(&frozen, &inputs);

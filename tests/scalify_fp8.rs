@@ -158,13 +158,13 @@ fn static_fp8_scales_run_no_statistic() {
 }
 
 /// The exponents a measuring rewrite (`statistics=calibrated`) returns as its last output: the log2
-/// of each statistic, as `calibration=` takes them (an all-zero tensor's statistic, 0, as 2^0, as
-/// `scalify.jit` freezes it).
+/// of each statistic, as `calibration=` takes them (an all-zero tensor's statistic, 0, as 2^-126,
+/// as `scalify.jit` freezes it).
 fn measured_exponents(outputs: &[HostArray]) -> String {
     let values = outputs.last().unwrap().to_f64();
     assert!(values.iter().all(|s| *s == 0.0 || (*s > 0.0 && s.log2().fract() == 0.0)), "not powers of two: {values:?}");
     let exponents: Vec<String> =
-        values.iter().map(|s| if *s == 0.0 { 0 } else { s.log2().round() as i32 }.to_string()).collect();
+        values.iter().map(|s| if *s == 0.0 { -126 } else { s.log2().round() as i32 }.to_string()).collect();
     exponents.join(",")
 }
 

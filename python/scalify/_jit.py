@@ -374,11 +374,14 @@ class _Calibrated:
         # raised above its measured one would shrink its data, and every product downstream would
         # compound it (f16 data then flushes).
         # A tensor still all zero after `ZERO_STATISTIC_PATIENCE` steps (a gradient that never
-        # flows) is frozen at 1, where static scales would put it (the smallest normal would make its
-        # next, non-zero values overflow at once).
+        # flows) is frozen at f32's smallest normal, 2^-126, next to the 0 its measuring step gave it:
+        # every scale derived from it (a sum's common scale is the larger one) is then the measuring
+        # step's (frozen at 1, a zero bias added to an output at scale 2^-1 moved their sum to scale 1:
+        # seen on the GPT step). Should it turn non-zero, its data overflows and the flag has it
+        # measured.
         with np.errstate(divide="ignore"):
             log2 = np.log2(scales)
-        exponents = np.round(np.nan_to_num(log2, neginf=0.0, posinf=127.0)).astype(int)
+        exponents = np.round(np.nan_to_num(log2, neginf=-126.0, posinf=127.0)).astype(int)
         self.exponents = np.clip(exponents, -126, 127)
         calibration = ",".join(str(e) for e in self.exponents)
         self.frozen = self._compile_step(dataclasses.replace(self._policy, calibration=calibration))
