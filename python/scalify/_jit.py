@@ -377,8 +377,8 @@ class _Calibrated:
         # flows) is frozen at f32's smallest normal, 2^-126, next to the 0 its measuring step gave it:
         # every scale derived from it (a sum's common scale is the larger one) is then the measuring
         # step's (frozen at 1, a zero bias added to an output at scale 2^-1 moved their sum to scale 1:
-        # seen on the GPT step). Should it turn non-zero, its data overflows and the flag has it
-        # measured.
+        # seen on the GPT step). Should it turn non-zero, its data is its value times 2^126: held
+        # where the data type's range holds it, else an overflow the flag sees.
         with np.errstate(divide="ignore"):
             log2 = np.log2(scales)
         exponents = np.round(np.nan_to_num(log2, neginf=-126.0, posinf=127.0)).astype(int)
