@@ -1,8 +1,9 @@
 //! FP8 matmuls through XLA on the CPU (which upcasts FP8 internally, bit-exact with ml_dtypes), and
 //! the dynamic-rescale markers.
 
+use scalify_passes::scalify::Report;
 use scalify_runtime::{Comparison, DType, HostArray};
-use scalify_tests::{fixtures_with_data, run, scalify_text, stats};
+use scalify_tests::{fixtures_with_data, measured_exponents, run, scalify_text, stats};
 
 /// Deterministic standard-normal values (Box-Muller over a SplitMix64 stream).
 fn normal(count: usize, seed: u64) -> Vec<f64> {
@@ -157,17 +158,6 @@ fn static_fp8_scales_run_no_statistic() {
     }
 }
 
-/// The exponents a measuring rewrite (`statistics=calibrated`) returns as its last output: the log2
-/// of each statistic, as `calibration=` takes them (an all-zero tensor's statistic, 0, as 2^-126,
-/// as `scalify.jit` freezes it).
-fn measured_exponents(outputs: &[HostArray]) -> String {
-    let values = outputs.last().unwrap().to_f64();
-    assert!(values.iter().all(|s| *s == 0.0 || (*s > 0.0 && s.log2().fract() == 0.0)), "not powers of two: {values:?}");
-    let exponents: Vec<String> =
-        values.iter().map(|s| if *s == 0.0 { -126 } else { s.log2().round() as i32 }.to_string()).collect();
-    exponents.join(",")
-}
-
 /// Calibrated statistics, on every fixture, for FP8 casts alone (`preset=fp8-calibrated`: bf16 data
 /// at static scales), for f16 data (`preset=f16 statistics=calibrated`: the inputs', the range
 /// safeguards' and the results' statistics) and for both (fp8-hybrid). The measuring rewrite returns
@@ -202,10 +192,9 @@ fn calibrated_statistics_freeze_what_they_measured() {
             let slots = calibration.split(',').filter(|e| !e.is_empty()).count();
             assert_eq!(measure_report.calibration_summary(), Some(("measure", slots)), "{name} {policy}");
             let (frozen, report) = scalify_text(&original, &format!("{policy} calibration={calibration}"));
-            // Slot for slot the same statistics: every rule decided as while measuring.
             assert_eq!(report.calibration_summary(), Some(("frozen", slots)), "{name} {policy}");
-            // Slot for slot the same statistics: every rule decided as it did while measuring.
-            let kinds = |r: &scalify_passes::scalify::Report| r.calibration.as_ref().map(|(_, kinds)| kinds.clone());
+            // Slot for slot the same statistics: each frozen scale stands where its measurement was.
+            let kinds = |r: &Report| r.calibration.as_ref().map(|(_, kinds)| kinds.clone());
             assert_eq!(kinds(&report), kinds(&measure_report), "{name} {policy}");
             // Statistics inside a loop body (the RNN's scan) are not calibrated: taken every step.
             if name != "rnn_train_step" {

@@ -160,3 +160,14 @@ pub fn with_large_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'stati
 pub fn identical(a: &HostArray, e: &HostArray) -> bool {
     a.shape() == e.shape() && a.to_f64().iter().zip(e.to_f64()).all(|(x, y)| x == &y || (x.is_nan() && y.is_nan()))
 }
+
+/// The exponents a measuring rewrite (`statistics=calibrated`) returns as its last output: the log2
+/// of each statistic, as `calibration=` takes them (an all-zero tensor's statistic, 0, as 2^-126,
+/// as `scalify.jit` freezes it).
+pub fn measured_exponents(outputs: &[HostArray]) -> String {
+    let values = outputs.last().unwrap().to_f64();
+    assert!(values.iter().all(|s| *s == 0.0 || (*s > 0.0 && s.log2().fract() == 0.0)), "not powers of two: {values:?}");
+    let exponents: Vec<String> =
+        values.iter().map(|s| if *s == 0.0 { -126 } else { s.log2().round() as i32 }.to_string()).collect();
+    exponents.join(",")
+}

@@ -512,8 +512,7 @@ impl<'c: 'a, 'a> Rewriter<'c, 'a> {
     /// Under calibration, measuring: the scale a statistic gave is the next slot's value, returned
     /// by the step.
     fn record_scale(&mut self, scale: Scale<'c, 'a>, statistic: Statistic) {
-        let point = self.point_block();
-        if self.calibration.as_ref().is_some_and(|c| c.block == point) {
+        if self.calibrated_here() {
             let builder = self.builder();
             let value = ScaleMath::new(&builder, self.options.rounding).value(scale);
             let calibration = self.calibration.as_mut().expect("under calibration");
